@@ -16,7 +16,21 @@ public sealed record LoadReport(int Loaded, IReadOnlyList<string> IgnoredUnexpec
 /// </summary>
 public static class StateDictLoader
 {
-    public static LoadReport Load(nn.Module module, IEnumerable<KeyValuePair<string, Tensor>> source, IReadOnlyList<ToleratedPrefix>? tolerated = null, string? sourceName = null)
+    /// <summary>Loads materialised tensors; each is disposed after its copy.</summary>
+    public static LoadReport Load(nn.Module module, IEnumerable<KeyValuePair<string, Tensor>> source, IReadOnlyList<ToleratedPrefix>? tolerated = null, string? sourceName = null) =>
+        LoadCore(module, source.Select(kv => new Incoming(kv.Key, kv.Value.shape, target => target.copy_(kv.Value), kv.Value)), tolerated, sourceName);
+
+    /// <summary>
+    /// Loads lazy checkpoint tensors: a contiguous tensor whose dtype matches its CPU target is read from the file
+    /// straight into the parameter's memory (no copy in flight at all); others are materialised one at a time.
+    /// Into a meta-device module nothing is read, so this also checks a checkpoint's keys and shapes for free.
+    /// </summary>
+    public static LoadReport Load(nn.Module module, IEnumerable<KeyValuePair<string, LazyTensor>> source, IReadOnlyList<ToleratedPrefix>? tolerated = null, string? sourceName = null) =>
+        LoadCore(module, source.Select(kv => new Incoming(kv.Key, kv.Value.Shape, kv.Value.CopyTo, null)), tolerated, sourceName);
+
+    private sealed record Incoming(string Key, long[] Shape, Action<Tensor> CopyInto, IDisposable? Owned);
+
+    private static LoadReport LoadCore(nn.Module module, IEnumerable<Incoming> source, IReadOnlyList<ToleratedPrefix>? tolerated, string? sourceName)
     {
         tolerated ??= [];
         var targets = module.state_dict();
@@ -28,22 +42,23 @@ public static class StateDictLoader
 
         using (no_grad())
         {
-            foreach (var (key, tensor) in source)
+            foreach (var incoming in source)
             {
-                using var value = tensor;
+                using var owned = incoming.Owned;
+                var key = incoming.Key;
                 if (!targets.TryGetValue(key, out var target))
                 {
                     if (IsTolerated(key, tolerated, ToleratedDifference.Unexpected)) ignoredUnexpected.Add(key);
                     else unexpected.Add(key);
                     continue;
                 }
-                if (!target.shape.SequenceEqual(value.shape))
+                if (!target.shape.SequenceEqual(incoming.Shape))
                 {
-                    misshaped.Add($"{key} [{string.Join(",", value.shape)}] vs module [{string.Join(",", target.shape)}]");
+                    misshaped.Add($"{key} [{string.Join(",", incoming.Shape)}] vs module [{string.Join(",", target.shape)}]");
                     misshapedKeys.Add(key);
                     continue;
                 }
-                if (target.device.type != DeviceType.META) target.copy_(value);
+                if (target.device.type != DeviceType.META) incoming.CopyInto(target);
                 seen.Add(key);
             }
         }

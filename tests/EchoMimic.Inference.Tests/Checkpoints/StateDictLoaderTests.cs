@@ -12,10 +12,13 @@ public sealed class StateDictLoaderTests : IDisposable
     private static nn.Module Model(ScalarType dtype) => nn.Sequential(("0", nn.Linear(4, 3, dtype: dtype)), ("1", nn.LayerNorm(3, dtype: dtype)));
 
     [Theory]
-    [InlineData(ScalarType.Float32)]
-    [InlineData(ScalarType.Float16)]
-    [InlineData(ScalarType.BFloat16)]
-    public void Fp16_checkpoint_loads_into_a_module_of_any_float_dtype(ScalarType moduleDtype)
+    [InlineData(ScalarType.Float32, false)]
+    [InlineData(ScalarType.Float16, false)]
+    [InlineData(ScalarType.BFloat16, false)]
+    [InlineData(ScalarType.Float32, true)]
+    [InlineData(ScalarType.Float16, true)]
+    [InlineData(ScalarType.BFloat16, true)]
+    public void Fp16_checkpoint_loads_into_a_module_of_any_float_dtype(ScalarType moduleDtype, bool lazy)
     {
         using var source = Model(ScalarType.Float32);
         var path = Path.Combine(_dir, "m.pth");
@@ -24,7 +27,9 @@ public sealed class StateDictLoaderTests : IDisposable
 
         using var target = Model(moduleDtype);
         using var checkpoint = CheckpointReader.Open(path);
-        var report = StateDictLoader.Load(target, checkpoint.StateDict(), sourceName: path);
+        var report = lazy
+            ? StateDictLoader.Load(target, checkpoint.LazyStateDict(), sourceName: path)
+            : StateDictLoader.Load(target, checkpoint.StateDict(), sourceName: path);
         Assert.Equal(halves.Count, report.Loaded);
         foreach (var (key, half) in halves)
         {
@@ -32,6 +37,30 @@ public sealed class StateDictLoaderTests : IDisposable
             Assert.Equal(moduleDtype, loaded.dtype);
             Assert.True(half.to_type(moduleDtype).equal(loaded).all().item<bool>(), key);
         }
+    }
+
+    [Fact]
+    public void Lazy_load_reads_straight_into_parameters_of_the_same_dtype()
+    {
+        using var source = Model(ScalarType.Float32);
+        var path = Path.Combine(_dir, "f32.pth");
+        TorchZipWriter.Write(path, source.state_dict());
+        using var target = Model(ScalarType.Float32);
+        using var checkpoint = CheckpointReader.Open(path);
+        StateDictLoader.Load(target, checkpoint.LazyStateDict());
+        foreach (var (key, value) in source.state_dict())
+            Assert.True(value.equal(target.state_dict()[key]).all().item<bool>(), key);
+    }
+
+    [Fact]
+    public void Meta_module_checks_keys_and_shapes_without_reading_data()
+    {
+        using var source = Model(ScalarType.Float32);
+        var path = Path.Combine(_dir, "meta.pth");
+        TorchZipWriter.Write(path, source.state_dict());
+        using var meta = nn.Sequential(("0", nn.Linear(4, 3, device: torch.META)), ("1", nn.LayerNorm(3, device: torch.META)));
+        using var checkpoint = CheckpointReader.Open(path);
+        Assert.Equal(4, StateDictLoader.Load(meta, checkpoint.LazyStateDict()).Loaded);
     }
 
     [Fact]
