@@ -9,7 +9,7 @@ namespace EchoMimic.Inference.Networks.PoseEncoding;
 /// -> pose features (b, emb, f, h/8, w/8) that the denoising UNet adds to its <c>conv_in</c> output.
 /// State keys: <c>conv_in.*</c>, <c>blocks.0..2n-1.*</c>, <c>conv_out.*</c>.
 /// </summary>
-public sealed class PoseEncoder : nn.Module<Tensor, Tensor>
+public sealed class PoseEncoder : ExplicitModule<Tensor, Tensor>
 {
     private readonly Conv2d _convIn;
     private readonly ModuleList<Conv2d> _blocks;
