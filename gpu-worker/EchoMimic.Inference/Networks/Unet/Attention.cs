@@ -10,7 +10,7 @@ namespace EchoMimic.Inference.Networks.Unet;
 /// contiguous chunks; scores are scaled by 1/sqrt(head_dim), softmax over keys, no mask. Computed with
 /// scaled_dot_product_attention, which equals the classic softmax(q kT) v path within float32 rounding.
 /// </summary>
-public sealed class Attention : nn.Module
+public class Attention : nn.Module
 {
     // Submodules are registered explicitly under their official names; TorchSharp's field-name registration would add duplicates.
     protected override void RegisterComponents() { }
