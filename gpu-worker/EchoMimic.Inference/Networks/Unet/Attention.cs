@@ -10,7 +10,7 @@ namespace EchoMimic.Inference.Networks.Unet;
 /// contiguous chunks; scores are scaled by 1/sqrt(head_dim), softmax over keys, no mask. Computed with
 /// scaled_dot_product_attention, which equals the classic softmax(q kT) v path within float32 rounding.
 /// </summary>
-public sealed class Attention : nn.Module
+public class Attention : nn.Module
 {
     // Submodules are registered explicitly under their official names; TorchSharp's field-name registration would add duplicates.
     protected override void RegisterComponents() { }
@@ -24,14 +24,14 @@ public sealed class Attention : nn.Module
     /// <param name="heads">number of heads</param>
     /// <param name="dimHead">width of one head (diffusers <c>dim_head</c>)</param>
     /// <param name="crossAttentionDim">width of the key/value tokens; null for self-attention</param>
-    public Attention(int queryDim, int heads, int dimHead, int? crossAttentionDim = null, bool bias = false) : base(nameof(Attention))
+    public Attention(int queryDim, int heads, int dimHead, int? crossAttentionDim = null, bool bias = false, Device? device = null) : base(nameof(Attention))
     {
         Heads = heads;
         InnerDim = heads * dimHead;
-        _toQ = nn.Linear(queryDim, InnerDim, hasBias: bias);
-        _toK = nn.Linear(crossAttentionDim ?? queryDim, InnerDim, hasBias: bias);
-        _toV = nn.Linear(crossAttentionDim ?? queryDim, InnerDim, hasBias: bias);
-        _toOut = nn.Linear(InnerDim, queryDim, hasBias: true);
+        _toQ = nn.Linear(queryDim, InnerDim, hasBias: bias, device: device);
+        _toK = nn.Linear(crossAttentionDim ?? queryDim, InnerDim, hasBias: bias, device: device);
+        _toV = nn.Linear(crossAttentionDim ?? queryDim, InnerDim, hasBias: bias, device: device);
+        _toOut = nn.Linear(InnerDim, queryDim, hasBias: true, device: device);
         register_module("to_q", _toQ);
         register_module("to_k", _toK);
         register_module("to_v", _toV);
