@@ -92,8 +92,9 @@ public static class OpenCvBilinear
     /// <summary>
     /// <c>cv2.warpAffine(img, matrix, (width, height), flags=cv2.INTER_LINEAR)</c> with the default constant-0 border;
     /// <paramref name="matrix"/> is the forward 2x3 source-to-destination matrix (row-major), inverted here as OpenCV does.
+    /// <paramref name="replicateBorder"/> gives BORDER_REPLICATE instead (used for portrait padding, not by DWPose).
     /// </summary>
-    public static RgbImage WarpAffine(RgbImage source, double[] matrix, int height, int width)
+    public static RgbImage WarpAffine(RgbImage source, double[] matrix, int height, int width, bool replicateBorder = false)
     {
         var m = InvertAffine(matrix);
         var output = new byte[height * width * 3];
@@ -118,8 +119,8 @@ public static class OpenCvBilinear
                 int outIndex = (y * width + x) * 3;
                 for (int c = 0; c < 3; c++)
                 {
-                    int sum = RemapTable[table] * Sample(source, sx, sy, c) + RemapTable[table + 1] * Sample(source, sx + 1, sy, c)
-                            + RemapTable[table + 2] * Sample(source, sx, sy + 1, c) + RemapTable[table + 3] * Sample(source, sx + 1, sy + 1, c);
+                    int sum = RemapTable[table] * Sample(source, sx, sy, c, replicateBorder) + RemapTable[table + 1] * Sample(source, sx + 1, sy, c, replicateBorder)
+                            + RemapTable[table + 2] * Sample(source, sx, sy + 1, c, replicateBorder) + RemapTable[table + 3] * Sample(source, sx + 1, sy + 1, c, replicateBorder);
                     output[outIndex + c] = SaturateByte((sum + (1 << (RemapCoefBits - 1))) >> RemapCoefBits);
                 }
             }
@@ -127,8 +128,11 @@ public static class OpenCvBilinear
         return new RgbImage(height, width, output);
     }
 
-    private static int Sample(RgbImage image, int x, int y, int c) =>
-        (uint)x < (uint)image.Width && (uint)y < (uint)image.Height ? image.Pixels[(y * image.Width + x) * 3 + c] : 0;
+    private static int Sample(RgbImage image, int x, int y, int c, bool replicate)
+    {
+        if (replicate) return image.Pixels[(Math.Clamp(y, 0, image.Height - 1) * image.Width + Math.Clamp(x, 0, image.Width - 1)) * 3 + c];
+        return (uint)x < (uint)image.Width && (uint)y < (uint)image.Height ? image.Pixels[(y * image.Width + x) * 3 + c] : 0;
+    }
 
     /// <summary>imgwarp.cpp warpAffine: inverts the forward matrix in double unless WARP_INVERSE_MAP.</summary>
     public static double[] InvertAffine(double[] m)
