@@ -16,7 +16,7 @@ internal sealed class JsonSpecObject
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new InputException(path, $"must be a JSON object, got {Describe(element)}");
+            throw new InputException(path.TrimEnd(':'), $"must be a JSON object, got {Describe(element)}");
         }
 
         this.element = element;
