@@ -17,12 +17,20 @@ namespace EchoMimic.Infrastructure.Azure;
 public sealed class AzureBlobStore : IBlobStore
 {
     private readonly BlobServiceClient service;
+    private readonly string containerPrefix;
     private readonly ConcurrentDictionary<string, Task> ensuredContainers = new(StringComparer.Ordinal);
 
-    public AzureBlobStore(BlobServiceClient service)
+    /// <param name="service">The account (DefaultAzureCredential in Azure, the Azurite connection string locally).</param>
+    /// <param name="containerPrefix">
+    /// Prepended to every container name, so several stacks or test runs can share one account (Azurite has only
+    /// one); empty in Azure, where Bicep creates the containers by their plain names.
+    /// </param>
+    public AzureBlobStore(BlobServiceClient service, string containerPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(containerPrefix);
         this.service = service;
+        this.containerPrefix = containerPrefix;
     }
 
     public async Task<bool> PutAsync(BlobPath path, Stream content, bool overwrite, CancellationToken cancellationToken)
@@ -82,7 +90,7 @@ public sealed class AzureBlobStore : IBlobStore
     public async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var client = service.GetBlobContainerClient(container);
+        var client = service.GetBlobContainerClient(containerPrefix + container);
         if (!await client.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
             yield break;
@@ -116,13 +124,13 @@ public sealed class AzureBlobStore : IBlobStore
 
     // BlobClient (not BlockBlobClient): large files are uploaded as staged blocks in parallel and committed once.
     private BlobClient Blob(BlobPath path) =>
-        service.GetBlobContainerClient(path.Container).GetBlobClient(path.Name);
+        service.GetBlobContainerClient(containerPrefix + path.Container).GetBlobClient(path.Name);
 
     // Bicep creates the containers in Azure; Azurite and fresh local stacks need them created on first write.
     private async Task EnsureContainerAsync(string container, CancellationToken cancellationToken)
     {
         var creation = ensuredContainers.GetOrAdd(container, name =>
-            service.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
+            service.GetBlobContainerClient(containerPrefix + name).CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
         try
         {
             await creation.WaitAsync(cancellationToken).ConfigureAwait(false);
