@@ -8,7 +8,7 @@ namespace EchoMimic.Infrastructure.Azure;
 /// body, and the last abandon reason, so a message that runs out of deliveries is dead-lettered with it.
 /// Plain UTF-8 JSON (host.json sets the queue trigger's messageEncoding to "none").
 /// </summary>
-internal sealed record QueueEnvelope<T>(string MessageId, T Body, string? LastReason = null, int DeliveryCount = 0)
+public sealed record QueueEnvelope<T>(string MessageId, T Body, string? LastReason = null, int DeliveryCount = 0)
     where T : class
 {
     public string ToJson() => JsonSerializer.Serialize(this, MessageJson.Options);
