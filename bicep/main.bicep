@@ -149,6 +149,7 @@ module functions 'modules/functionapp.bicep' = {
     instanceMemoryMB: 4096
     workRetentionDays: workRetentionDays
     segmentDeadlineMinutes: segmentDeadlineMinutes
+    maxDeliveryCount: maxDeliveryCount
   }
 }
 
@@ -182,7 +183,8 @@ module eventGrid 'modules/eventgrid.bicep' = if (deployEventSubscription) {
     tags: tags
     storageAccountName: storage.outputs.accountName
     functionAppName: functions.outputs.name
-    blobTriggerFunctionName: 'UploadIntake'
+    jobIntakeFunctionName: 'UploadIntake'
+    campaignIntakeFunctionName: 'CampaignIntake'
   }
 }
 

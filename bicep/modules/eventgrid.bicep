@@ -5,8 +5,10 @@ param location string
 param tags object
 param storageAccountName string
 param functionAppName string
-@description('Name of the blob-trigger function (the [Function] name of the upload intake).')
-param blobTriggerFunctionName string
+@description('Blob-trigger function of job.json uploads (UploadIntakeFunction.Name).')
+param jobIntakeFunctionName string
+@description('Blob-trigger function of campaign manifests (CampaignIntakeFunction.Name).')
+param campaignIntakeFunctionName string
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -42,39 +44,61 @@ resource deadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 // module after publishing the code.
 var blobsExtensionKey = listKeys('${functionApp.id}/host/default', '2024-04-01').systemKeys.blobs_extension
 
-resource uploads 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
-  parent: topic
-  name: 'uploads-job-json'
-  dependsOn: [ deadLetterWriter ]
-  properties: {
-    destination: {
-      endpointType: 'WebHook'
-      properties: {
-        endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${blobTriggerFunctionName}&code=${blobsExtensionKey}'
-      }
-    }
-    filter: {
-      includedEventTypes: [ 'Microsoft.Storage.BlobCreated' ]
-      subjectBeginsWith: '/blobServices/default/containers/uploads/'
-      subjectEndsWith: '/job.json'
-    }
-    eventDeliverySchema: 'EventGridSchema'
-    retryPolicy: {
-      maxDeliveryAttempts: 30
-      eventTimeToLiveInMinutes: 1440
-    }
-    deadLetterWithResourceIdentity: {
-      identity: { type: 'SystemAssigned' }
-      deadLetterDestination: {
-        endpointType: 'StorageBlob'
+// One subscription per blob-trigger function: each delivers to its own function's endpoint.
+var subscriptions = [
+  {
+    name: 'uploads-job-json'
+    function: jobIntakeFunctionName
+    endings: [ '/job.json' ]
+  }
+  {
+    name: 'uploads-campaign-manifest'
+    function: campaignIntakeFunctionName
+    endings: [ '/campaign.csv', '/campaign.jsonl' ]
+  }
+]
+
+resource uploads 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = [
+  for sub in subscriptions: {
+    parent: topic
+    name: sub.name
+    dependsOn: [ deadLetterWriter ]
+    properties: {
+      destination: {
+        endpointType: 'WebHook'
         properties: {
-          resourceId: account.id
-          blobContainerName: 'eventgrid-deadletter'
+          endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${sub.function}&code=${blobsExtensionKey}'
+        }
+      }
+      filter: {
+        includedEventTypes: [ 'Microsoft.Storage.BlobCreated' ]
+        subjectBeginsWith: '/blobServices/default/containers/uploads/'
+        advancedFilters: [
+          {
+            operatorType: 'StringEndsWith'
+            key: 'subject'
+            values: sub.endings
+          }
+        ]
+      }
+      eventDeliverySchema: 'EventGridSchema'
+      retryPolicy: {
+        maxDeliveryAttempts: 30
+        eventTimeToLiveInMinutes: 1440
+      }
+      deadLetterWithResourceIdentity: {
+        identity: { type: 'SystemAssigned' }
+        deadLetterDestination: {
+          endpointType: 'StorageBlob'
+          properties: {
+            resourceId: account.id
+            blobContainerName: 'eventgrid-deadletter'
+          }
         }
       }
     }
   }
-}
+]
 
 output topicName string = topic.name
-output subscriptionName string = uploads.name
+output subscriptionCount int = length(subscriptions)

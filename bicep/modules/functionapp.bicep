@@ -18,6 +18,8 @@ param maximumInstanceCount int
 param instanceMemoryMB int
 param workRetentionDays int
 param segmentDeadlineMinutes int
+@minValue(1)
+param maxDeliveryCount int
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${baseName}'
@@ -81,6 +83,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'EchoMimic__Storage__AccountName', value: storageAccountName }
         { name: 'EchoMimic__ServiceBus__FullyQualifiedNamespace', value: serviceBusNamespace }
         { name: 'EchoMimic__ServiceBus__SegmentQueue', value: segmentQueueName }
+        { name: 'EchoMimic__ServiceBus__MaxDeliveryCount', value: string(maxDeliveryCount) }
+        { name: 'EchoMimic__EventSource', value: 'https://func-${baseName}-${uniqueString(resourceGroup().id)}.azurewebsites.net' }
         { name: 'EchoMimic__WorkRetentionDays', value: string(workRetentionDays) }
         { name: 'EchoMimic__SegmentDeadlineMinutes', value: string(segmentDeadlineMinutes) }
         // Resolved by the platform with keyVaultReferenceIdentity; the value never appears in app settings.
