@@ -10,8 +10,16 @@ namespace EchoMimic.Inference.Pipeline;
 /// decode. The CLI renders a whole clip with it; the cloud's GPU worker renders a segment (a frame range of the
 /// prepared inputs, <see cref="PreparedInputs.Slice"/>) with the same code.
 /// </summary>
-public sealed class SegmentRenderer(PipelineModels models)
+public sealed class SegmentRenderer
 {
+    private readonly PipelineModels _models;
+
+    public SegmentRenderer(PipelineModels models)
+    {
+        _models = models;
+        NnpackSwitch.Disable();
+    }
+
     /// <summary>Called after each scheduler step with (step index, step count, latents).</summary>
     public Action<int, int, Tensor>? StepCompleted { get; init; }
 
@@ -45,8 +53,8 @@ public sealed class SegmentRenderer(PipelineModels models)
 
         // Step 0 of the official loop: the reference UNet writes its bank once (timestep 0, batch 1); update() copies
         // it to the reader blocks, duplicated for CFG and cast to float16.
-        using var writer = models.ReferenceUnet.WriteBank(inputs.ReferenceLatents);
-        using var bank = ReferenceAttentionControl.Update(writer, models.DenoisingUnet, cfg);
+        using var writer = _models.ReferenceUnet.WriteBank(inputs.ReferenceLatents);
+        using var bank = ReferenceAttentionControl.Update(writer, _models.DenoisingUnet, cfg);
 
         var latents = initialLatents.clone();
         var timesteps = scheduler.Timesteps;
@@ -87,7 +95,7 @@ public sealed class SegmentRenderer(PipelineModels models)
                 audio = cat([zeros_like(audio), audio], 0);
                 pose = cat([zeros_like(pose), pose], 0);
             }
-            var prediction = models.DenoisingUnet.forward(x, timestep, audio, pose, bank);
+            var prediction = _models.DenoisingUnet.forward(x, timestep, audio, pose, bank);
             if (settings.Accelerated) prediction = VelocityConversion.Apply(prediction, x, scheduler, t);
             noisePred.index_add_(2, index, prediction.to_type(latents.dtype), 1);
             counter.index_add_(2, index, ones([1, 1, window.Length, 1, 1], latents.dtype), 1);
@@ -108,7 +116,7 @@ public sealed class SegmentRenderer(PipelineModels models)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var scaled = latents * (1.0 / models.VaeScale);
+        var scaled = latents * (1.0 / _models.VaeScale);
         int frames = (int)latents.shape[2];
         var decoded = new List<Tensor>(frames);
         for (int f = 0; f < frames; f++)
