@@ -3,7 +3,8 @@ namespace EchoMimic.Inference.DwPose;
 /// <summary>
 /// Fills frames without a person and removes keypoint jitter. Filter: a centred triangular moving average over 5
 /// frames (weights 1-2-3-2-1), per keypoint coordinate, over the frames where that keypoint is confident
-/// (score &gt; 0.3); unconfident points keep their raw value. Centred (zero lag), because extraction is offline.
+/// (score &gt; 0.3); unconfident points keep their raw value. Centred (zero lag), because extraction is offline; near
+/// the ends the window shrinks symmetrically (1-2-3 -> 2-3-2, then the raw frame) so the ends are not pulled inwards.
 /// </summary>
 public static class GestureSmoothing
 {
@@ -39,10 +40,11 @@ public static class GestureSmoothing
 
     public static List<GestureFrame> Smooth(IReadOnlyList<GestureFrame> frames)
     {
-        int half = Weights.Length / 2;
+        int fullHalf = Weights.Length / 2;
         var result = new List<GestureFrame>(frames.Count);
         for (int t = 0; t < frames.Count; t++)
         {
+            int half = Math.Min(fullHalf, Math.Min(t, frames.Count - 1 - t));
             var xy = (double[])frames[t].Xy.Clone();
             for (int p = 0; p < frames[t].Scores.Length; p++)
             {
@@ -52,7 +54,7 @@ public static class GestureSmoothing
                 {
                     int u = t + k;
                     if (u < 0 || u >= frames.Count || frames[u].Scores[p] <= VisibleScore) continue;
-                    double w = Weights[k + half];
+                    double w = Weights[k + fullHalf];
                     sx += w * frames[u].X(p);
                     sy += w * frames[u].Y(p);
                     sw += w;
