@@ -13,7 +13,7 @@ namespace EchoMimic.Cli.Commands;
 /// one context window as the pipeline runs it: 12 frames, CFG batch 2, 256x256 video (32x32 latents), 50 audio tokens
 /// of 384, pose features, a float16 reference bank. Prints the machine it ran on. A benchmark, not a test.
 /// </summary>
-public sealed class BenchUnetCommand : ICliCommand
+public sealed class BenchUnetCommand : IBenchmarkCommand
 {
     public Command Build()
     {
@@ -24,7 +24,7 @@ public sealed class BenchUnetCommand : ICliCommand
         var threads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: libtorch's choice)" };
         var unet = new Command("unet", "seconds per denoising-UNet forward (official width, random weights, CPU)") { size, frames, runs, warmup, threads };
         unet.SetAction(parse => Run(parse.GetValue(size), parse.GetValue(frames), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(threads)));
-        return new Command("bench", "benchmarks of the engine (print timings and the machine)") { unet };
+        return unet;
     }
 
     public static int Run(int size, int frames, int runs, int warmup, int? threads)
