@@ -65,7 +65,7 @@ public sealed class LocalRuntime : IAsyncDisposable
                 services.AddSingleton<IWebhookTransport>(transport);
                 services.AddSingleton(new WebhookSigner(WebhookSigner.NewSecret()));
                 services.AddSingleton(TimeProvider.System);
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).ConfigureAwait(false);
         }
         catch
         {

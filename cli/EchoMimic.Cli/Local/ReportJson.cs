@@ -14,7 +14,7 @@ namespace EchoMimic.Cli.Local;
 /// </summary>
 public static class ReportJson
 {
-    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static JsonObject Merge(RenderRequest request, PipelineModels models, PrepareReport prepared, JsonObject stitch,
         IReadOnlyDictionary<string, double> phaseTimes, string jobId, int workers, RenderJobOptions options, RenderJobOutcome outcome)
