@@ -69,14 +69,17 @@ public sealed class RenderCommand : ICliCommand
         try
         {
             var request = Resolve(o, out var loadModels);
+            OrchestratedRender.Check(request, o.Workers, o.SegmentLength, cancellation.Token);
             using var models = loadModels();
             if (models.IsDemo)
                 AnsiConsole.MarkupLine("[black on yellow] DEMO WEIGHTS [/] [yellow]no pretrained_weights folder: tiny seeded networks run every stage; the video shows no real person. Use --weights DIR for the official model.[/]");
             // The product's path (issue 10): RenderJobOrchestrator on the in-memory Durable Task host, N in-process workers.
-            var result = AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(context => OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, new ConsoleRenderProgress(context), cancellation.Token))
-                .GetAwaiter().GetResult();
+            var result = AnsiConsole.Profile.Capabilities.Interactive
+                ? AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .StartAsync(context => OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, new ConsoleRenderProgress(context), cancellation.Token))
+                    .GetAwaiter().GetResult()
+                : OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, null, cancellation.Token).GetAwaiter().GetResult();
             AnsiConsole.MarkupLine($"[green]done[/] {Markup.Escape(result.Video)} ({result.Frames} frames in {result.Segments} segments on {o.Workers} worker(s), seam ratio {result.SeamRatio?.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, {result.WallSeconds:F1} s); report.json beside it");
             return 0;
         }
@@ -84,6 +87,11 @@ public sealed class RenderCommand : ICliCommand
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return Program.InputError;
+        }
+        catch (RenderJobFailedException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
         }
         catch (OperationCanceledException)
         {

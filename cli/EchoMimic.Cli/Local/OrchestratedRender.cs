@@ -42,16 +42,8 @@ public static class OrchestratedRender
         IOrchestratedProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        Check(request, workers, segmentLength, cancellationToken);
         var s = request.Settings;
-        if (workers is < 1 or > 64) throw new InputException("--workers", $"{workers} is outside 1..64");
-        if (segmentLength < 2 * SegmentPlanner.MinimumOverlap)
-            throw new InputException("--segment-length", $"{segmentLength} is below {2 * SegmentPlanner.MinimumOverlap} frames (twice the {SegmentPlanner.MinimumOverlap}-frame overlap)");
-        if (s.Fps != Math.Round(s.Fps)) throw new InputException("--fps", $"{s.Fps} must be a whole number of frames per second");
-        CheckWritable(request.Output);
-        using (JobInputFiles.Read(request.Image, request.Audio, request.PoseFolder, null, s.Width, s.Height, s.Fps, cancellationToken))
-        {
-            // Read and checked here so bad input fails fast (exit 2) before a job starts; Prepare reads them again.
-        }
 
         // Each in-process worker gets an equal share of the cores, so N workers do not oversubscribe the machine.
         TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / workers));
@@ -73,9 +65,9 @@ public static class OrchestratedRender
 
         var (metadata, phaseTimes) = await WaitAsync(runtime.Client, jobId, progress, cancellationToken).ConfigureAwait(false);
         if (metadata.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
-            throw new InvalidOperationException($"render job {jobId} ended {metadata.RuntimeStatus}: {metadata.FailureDetails?.ErrorMessage}");
+            throw new RenderJobFailedException($"render job {jobId} ended {metadata.RuntimeStatus}: {metadata.FailureDetails?.ErrorMessage}");
         var outcome = metadata.ReadOutputAs<RenderJobOutcome>() ?? throw new InvalidOperationException($"render job {jobId} returned no outcome");
-        if (outcome.Status != JobStatus.Succeeded) throw new InvalidOperationException($"render job failed: {outcome.Error}");
+        if (outcome.Status != JobStatus.Succeeded) throw new RenderJobFailedException($"render job failed: {outcome.Error}");
 
         var video = runtime.Blobs.FileOf(JobBlobs.Video(jobId, OutputName));
         ClipRenderer.WriteAtomically(request.Output, temporary => File.Copy(video, temporary, overwrite: true));
@@ -91,6 +83,23 @@ public static class OrchestratedRender
         ClipRenderer.WriteAtomically(reportFile, path => File.WriteAllText(path, report.ToJsonString(ReportJson.Indented)));
         return new OrchestratedRenderResult(Path.GetFullPath(request.Output), reportFile, report, prepareReport.FrameCount,
             outcome.Segments.Count, outcome.Stitch?.SeamRatio, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The cheap checks (flags, output folder, and reading the inputs), so bad input fails with exit code 2 before a
+    /// job starts or any progress display opens; Prepare reads the inputs again inside the job.
+    /// </summary>
+    public static void Check(RenderRequest request, int workers, int segmentLength, CancellationToken cancellationToken = default)
+    {
+        var s = request.Settings;
+        if (workers is < 1 or > 64) throw new InputException("--workers", $"{workers} is outside 1..64");
+        if (segmentLength < 2 * SegmentPlanner.MinimumOverlap)
+            throw new InputException("--segment-length", $"{segmentLength} is below {2 * SegmentPlanner.MinimumOverlap} frames (twice the {SegmentPlanner.MinimumOverlap}-frame overlap)");
+        if (s.Fps != Math.Round(s.Fps)) throw new InputException("--fps", $"{s.Fps} must be a whole number of frames per second");
+        CheckWritable(request.Output);
+        using (JobInputFiles.Read(request.Image, request.Audio, request.PoseFolder, null, s.Width, s.Height, s.Fps, cancellationToken))
+        {
+        }
     }
 
     /// <summary>Uploads the inputs under uploads/{job}/ as a caller of the cloud would, and returns the job's spec.</summary>

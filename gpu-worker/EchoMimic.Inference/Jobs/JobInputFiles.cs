@@ -52,7 +52,17 @@ public sealed class JobInputFiles : IDisposable
         }
 
         if (gesture.Count == 0) throw new InputException(poseFolder ?? gestureName!, "gesture has no frames");
-        var (picture, _, _) = ReferenceImage.Load(image, width, height);
+        Tensor picture;
+        try
+        {
+            (picture, _, _) = ReferenceImage.Load(image, width, height);
+        }
+        catch (ArgumentNullException)
+        {
+            // SkiaSharp 4 throws (no codec) instead of returning null for bytes that are no image.
+            throw new InputException(image, "is not a readable image (PNG, JPEG or WebP expected)");
+        }
+
         try
         {
             var samples = AudioFileDecoder.Decode(audio, cancellationToken);
