@@ -47,6 +47,14 @@ public sealed class LocalRuntime : IAsyncDisposable
         Action<string, SegmentTask, int, int>? onStep = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+
+        // The in-memory host's gRPC sidecar is an ASP.NET Core host that logs every call at Information and ignores the
+        // logger factory passed in; its configuration reads the environment, so quiet it there unless the user chose.
+        if (Environment.GetEnvironmentVariable("Logging__LogLevel__Default") is null)
+        {
+            Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+        }
+
         var runtime = new LocalRuntime(Directory.CreateTempSubdirectory("echomimic-local-").FullName);
         var segments = new InMemorySegmentQueue();
         var results = new InMemoryResultQueue();
