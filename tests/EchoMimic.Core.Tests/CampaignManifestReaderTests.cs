@@ -68,7 +68,7 @@ public sealed class CampaignManifestReaderTests
     [InlineData(ManifestFormat.Csv, "audio,steps\nuploads/c/1.wav,500", "rows.csv:row 1 (line 2):settings.steps", "between 1 and 200")]
     [InlineData(ManifestFormat.Csv, "audio\nuploads/c/1.mov", "rows.csv:row 1 (line 2):inputs.audio", "must end in one of")]
     [InlineData(ManifestFormat.Csv, "id,audio\nx,uploads/c/1.wav\nx,uploads/c/2.wav", "rows.csv:row 2 (line 3):id", "used by an earlier row")]
-    [InlineData(ManifestFormat.Csv, "id,audio\nx y,uploads/c/1.wav", "rows.csv:row 1 (line 2):id", "must be 1 to 64")]
+    [InlineData(ManifestFormat.Csv, "id,audio\nx y,uploads/c/1.wav", "rows.csv:row 1 (line 2):id", "must be 1 to 40")]
     [InlineData(ManifestFormat.Csv, "audio\n\"uploads/c/1.wav", "rows.csv:line 2", "not closed")]
     [InlineData(ManifestFormat.Csv, "audio\n", "rows.csv", "has no rows")]
     [InlineData(ManifestFormat.Csv, "", "rows.csv", "has no header row")]

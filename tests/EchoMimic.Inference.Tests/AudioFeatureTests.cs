@@ -80,6 +80,19 @@ public sealed class AudioFeatureTests : IDisposable
     }
 
     [Fact]
+    public void Saved_features_read_back_give_the_same_chunks()
+    {
+        using var features = new AudioFeatures(randn(80, 3, 64), fps: 30);
+        using var stream = new MemoryStream();
+        features.Save(stream);
+        stream.Position = 0;
+        using var loaded = AudioFeatures.Load(stream);
+        Assert.Equal(features.ChunkCount, loaded.ChunkCount);
+        Assert.Equal(30, loaded.Fps);
+        Assert.True(features.AllChunks().eq(loaded.AllChunks()).all().item<bool>());
+    }
+
+    [Fact]
     public void Layer_stack_that_cannot_be_reshaped_to_rows_of_384_is_rejected()
     {
         Assert.Throws<ArgumentException>(() => new AudioFeatures(zeros(10, 3, 50), fps: 24));

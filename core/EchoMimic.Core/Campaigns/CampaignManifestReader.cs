@@ -69,7 +69,7 @@ public static partial class CampaignManifestReader
                 if (!RowIdPattern().IsMatch(id))
                 {
                     throw new InputException($"{rowSource}:id",
-                        $"'{idNode?.ToJsonString()}' must be 1 to 64 letters, digits, '_' or '-'");
+                        $"'{idNode?.ToJsonString()}' must be 1 to 40 lower-case letters, digits or '-'");
                 }
             }
 
@@ -251,6 +251,6 @@ public static partial class CampaignManifestReader
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex RowIdPattern();
 }

@@ -58,24 +58,25 @@ public static class DetectorDecoder
     private static List<Detection> GreedyNms(List<Detection> candidates)
     {
         // Stable descending sort; the official argsort()[::-1] leaves exact ties unspecified.
-        var order = candidates.OrderByDescending(d => d.Score).ToList();
+        var order = candidates.OrderByDescending(d => d.Score).ToArray();
+        var suppressed = new bool[order.Length];
         var keep = new List<Detection>();
-        while (order.Count > 0)
+        for (int t = 0; t < order.Length; t++)
         {
-            var top = order[0];
+            if (suppressed[t]) continue;
+            var top = order[t];
             keep.Add(top);
             float topArea = (top.X2 - top.X1 + 1f) * (top.Y2 - top.Y1 + 1f);
-            var rest = new List<Detection>(order.Count - 1);
-            for (int i = 1; i < order.Count; i++)
+            for (int i = t + 1; i < order.Length; i++)
             {
+                if (suppressed[i]) continue;
                 var d = order[i];
                 float w = MathF.Max(0f, MathF.Min(top.X2, d.X2) - MathF.Max(top.X1, d.X1) + 1f);
                 float h = MathF.Max(0f, MathF.Min(top.Y2, d.Y2) - MathF.Max(top.Y1, d.Y1) + 1f);
                 float inter = w * h;
                 float area = (d.X2 - d.X1 + 1f) * (d.Y2 - d.Y1 + 1f);
-                if (inter / (topArea + area - inter) <= NmsThreshold) rest.Add(d);
+                if (inter / (topArea + area - inter) > NmsThreshold) suppressed[i] = true;
             }
-            order = rest;
         }
         return keep;
     }

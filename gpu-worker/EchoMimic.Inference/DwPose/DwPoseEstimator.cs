@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace EchoMimic.Inference.DwPose;
 
 /// <summary>Everything one image went through: detector boxes (empty: the whole image was used) and the poses.</summary>
-public sealed record DwPoseDetection(PersonBoxes Boxes, IReadOnlyList<PersonPose> Persons, PoseFrame Frame);
+public sealed record DwPoseDetection(PersonBoxes Boxes, IReadOnlyList<PersonPose> Persons, DwPoseDict Frame);
 
 /// <summary>
 /// dwpose_detector.py <c>DWposeDetector.__call__</c> on ONNX Runtime: YOLOX person boxes, then RTMPose whole-body once
@@ -83,7 +83,7 @@ public sealed class DwPoseEstimator : IDisposable
             var (xy, scores) = SimccDecoder.Decode(simccX, simccY, crop.CenterX, crop.CenterY, crop.ScaleW, crop.ScaleH);
             persons.Add(PersonPose.FromMmpose133(xy, scores));
         }
-        return new DwPoseDetection(boxes, persons, PoseFrame.FromPersons(persons, image.Height, image.Width));
+        return new DwPoseDetection(boxes, persons, DwPoseDict.FromPersons(persons, image.Height, image.Width));
     }
 
     public void Dispose()

@@ -33,7 +33,7 @@ public sealed record NormalizedPose(double[] BodyXy, bool[] BodyVisible, double[
     }
 
     /// <summary>From an official pose frame (first person); visibility is its <c>subset</c> (-1 = not visible).</summary>
-    public static NormalizedPose FromFrame(Pose.PoseFrame frame)
+    public static NormalizedPose FromFrame(PoseFrame frame)
     {
         var visible = Enumerable.Range(0, 18).Select(j => frame.BodySubset.Data.Length > j && frame.BodySubset.Data[j] >= 0).ToArray();
         int hands = Math.Min(frame.HandCount, 2);

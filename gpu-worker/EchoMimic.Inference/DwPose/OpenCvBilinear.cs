@@ -28,10 +28,14 @@ public static class OpenCvBilinear
         var output = new byte[height * width * 3];
         var row0 = new int[width * 3];
         var row1 = new int[width * 3];
+        int row0Source = -1, row1Source = -1;
         for (int dy = 0; dy < height; dy++)
         {
-            HorizontalPass(source, yOffset[dy * 2], xOffset, xAlpha, row0);
-            HorizontalPass(source, yOffset[dy * 2 + 1], xOffset, xAlpha, row1);
+            // Horizontal passes are cached per source row, as OpenCV's ring buffer of rows does.
+            int sy0 = yOffset[dy * 2], sy1 = yOffset[dy * 2 + 1];
+            if (sy0 == row1Source) { (row0, row1) = (row1, row0); (row0Source, row1Source) = (row1Source, row0Source); }
+            if (sy0 != row0Source) { HorizontalPass(source, sy0, xOffset, xAlpha, row0); row0Source = sy0; }
+            if (sy1 != row1Source) { HorizontalPass(source, sy1, xOffset, xAlpha, row1); row1Source = sy1; }
             int b0 = yBeta[dy * 2], b1 = yBeta[dy * 2 + 1];
             int outRow = dy * width * 3;
             int n = width * 3, vectorEnd = n - n % VectorLanes;
@@ -117,10 +121,22 @@ public static class OpenCvBilinear
                 int sx = fx >> InterBits, sy = fy >> InterBits;
                 int table = ((fy & (InterTabSize - 1)) * InterTabSize + (fx & (InterTabSize - 1))) * 4;
                 int outIndex = (y * width + x) * 3;
+                int w0 = RemapTable[table], w1 = RemapTable[table + 1], w2 = RemapTable[table + 2], w3 = RemapTable[table + 3];
+                if ((uint)sx < (uint)(source.Width - 1) && (uint)sy < (uint)(source.Height - 1))
+                {
+                    int i0 = (sy * source.Width + sx) * 3, i2 = i0 + source.Width * 3;
+                    var p = source.Pixels;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        int sum = w0 * p[i0 + c] + w1 * p[i0 + 3 + c] + w2 * p[i2 + c] + w3 * p[i2 + 3 + c];
+                        output[outIndex + c] = SaturateByte((sum + (1 << (RemapCoefBits - 1))) >> RemapCoefBits);
+                    }
+                    continue;
+                }
                 for (int c = 0; c < 3; c++)
                 {
-                    int sum = RemapTable[table] * Sample(source, sx, sy, c, replicateBorder) + RemapTable[table + 1] * Sample(source, sx + 1, sy, c, replicateBorder)
-                            + RemapTable[table + 2] * Sample(source, sx, sy + 1, c, replicateBorder) + RemapTable[table + 3] * Sample(source, sx + 1, sy + 1, c, replicateBorder);
+                    int sum = w0 * Sample(source, sx, sy, c, replicateBorder) + w1 * Sample(source, sx + 1, sy, c, replicateBorder)
+                            + w2 * Sample(source, sx, sy + 1, c, replicateBorder) + w3 * Sample(source, sx + 1, sy + 1, c, replicateBorder);
                     output[outIndex + c] = SaturateByte((sum + (1 << (RemapCoefBits - 1))) >> RemapCoefBits);
                 }
             }

@@ -7,7 +7,7 @@ namespace EchoMimic.Inference.DwPose;
 /// first then all right hands (vstack, not interleaved), <see cref="HandsScore"/> (2N, 21), <see cref="Faces"/>
 /// (N, 68, 2), <see cref="FacesScore"/> (N, 68).
 /// </summary>
-public sealed record PoseFrame(
+public sealed record DwPoseDict(
     int Persons,
     double[] BodyCandidate,
     double[] BodySubset,
@@ -18,7 +18,7 @@ public sealed record PoseFrame(
     double[] FacesScore)
 {
     /// <summary>Builds the official dict from whole-body poses of an image of the given size.</summary>
-    public static PoseFrame FromPersons(IReadOnlyList<PersonPose> persons, int imageHeight, int imageWidth)
+    public static DwPoseDict FromPersons(IReadOnlyList<PersonPose> persons, int imageHeight, int imageWidth)
     {
         int n = persons.Count;
         var candidate = new double[n * 18 * 2];
@@ -57,6 +57,6 @@ public sealed record PoseFrame(
                 }
             }
         }
-        return new PoseFrame(n, candidate, subset, bodyScore, hands, handsScore, faces, facesScore);
+        return new DwPoseDict(n, candidate, subset, bodyScore, hands, handsScore, faces, facesScore);
     }
 }
