@@ -42,7 +42,7 @@ public static class WeightsCheck
         reports.Add(new WeightFileReport(ImageVariationsFolder + "/", "-", Required: false)
         {
             Exists = Directory.Exists(variations),
-            Note = "optional: only its unet config is read by infer.py; denoising_unet.pth and reference_unet.pth carry the weights",
+            Note = "optional: infer.py builds both UNets from it, but reference_unet.pth and denoising_unet.pth + motion_module.pth overwrite every weight; our UNets are configured from embedded configs",
         });
         return new WeightsCheckReport(Path.GetFullPath(directory), accelerated, reports);
     }

@@ -19,7 +19,7 @@ public sealed record WeightsCheckReport(string Directory, bool Accelerated, IRea
             if (f.Exists && f.Error is null) facts.Add($"{f.KeyCount} keys");
             if (!f.Required && !f.Exists) facts.Add("optional");
             if (!f.Used) facts.Add("present, not loaded");
-            yield return $"{f.Status,-8} {f.RelativePath,-55} {string.Join("  ", facts)}";
+            yield return $"{f.Status,-8} {f.RelativePath,-55} {string.Join("  ", facts)}".TrimEnd();
             if (f.Note is not null) yield return $"         {f.Note}";
             if (f.Error is not null) yield return $"         error: {f.Error}";
             foreach (var k in f.MissingKeys) yield return $"         missing: {k}";
