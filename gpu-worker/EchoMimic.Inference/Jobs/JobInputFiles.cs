@@ -52,17 +52,7 @@ public sealed class JobInputFiles : IDisposable
         }
 
         if (gesture.Count == 0) throw new InputException(poseFolder ?? gestureName!, "gesture has no frames");
-        Tensor picture;
-        try
-        {
-            (picture, _, _) = ReferenceImage.Load(image, width, height);
-        }
-        catch (ArgumentNullException)
-        {
-            // SkiaSharp 4 throws (no codec) instead of returning null for bytes that are no image.
-            throw new InputException(image, "is not a readable image (PNG, JPEG or WebP expected)");
-        }
-
+        var (picture, _, _) = ReferenceImage.Load(image, width, height);
         try
         {
             var samples = AudioFileDecoder.Decode(audio, cancellationToken);
