@@ -10,6 +10,9 @@ namespace EchoMimic.Cli.Commands;
 /// <summary>
 /// <c>echomimic render</c>: portrait + speech + gesture -> MP4 on this machine. Every flag is optional: the bundled
 /// samples (next to the binary), ./pretrained_weights when present (else demo weights), ./out/echomimic.mp4.
+/// The render runs as the product does (<see cref="OrchestratedRender"/>): RenderJobOrchestrator on the in-memory
+/// Durable Task host with <c>--workers N</c> in-process engine workers; ClipRenderer remains the engine's
+/// single-process whole-clip function (parity with the official one-draw noise over the whole clip).
 /// </summary>
 public sealed class RenderCommand : ICliCommand
 {
@@ -152,35 +155,5 @@ public sealed class RenderCommand : ICliCommand
         if (weightsDir is not null) PretrainedWeights.Require(weightsDir, accelerated);
         loadModels = demo ? () => DemoWeights.Create() : () => PretrainedWeights.Load(weightsDir!, accelerated);
         return new RenderRequest(image, audio, pose, o.Output ?? DefaultOutput, settings);
-    }
-
-    private static RenderReport RenderWithProgress(ClipRenderer renderer, RenderRequest request, CancellationToken cancellationToken) =>
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context => renderer.Render(request, new SpectreProgress(context), cancellationToken));
-
-    private sealed class SpectreProgress(ProgressContext context) : IRenderProgress
-    {
-        private ProgressTask? _stage, _steps, _frames;
-
-        public void Stage(string name)
-        {
-            if (_stage is not null) { _stage.IsIndeterminate = false; _stage.Value = 1; _stage.StopTask(); }
-            if (name is "denoising" or "decoding") { _stage = null; return; }
-            _stage = context.AddTask(name, maxValue: 1);
-            _stage.IsIndeterminate = true;
-        }
-
-        public void Step(int done, int total)
-        {
-            _steps ??= context.AddTask("denoising steps", maxValue: total);
-            _steps.Value = done;
-        }
-
-        public void Frame(int done, int total)
-        {
-            _frames ??= context.AddTask("decoding frames", maxValue: total);
-            _frames.Value = done;
-        }
     }
 }
