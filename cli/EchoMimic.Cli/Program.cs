@@ -14,7 +14,7 @@ public static class Program
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
         try
         {
-            return root.Parse(args).Invoke();
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)
         {

@@ -6,28 +6,20 @@ using static TorchSharp.torch;
 
 namespace EchoMimic.Inference.Tests;
 
-/// <summary>
-/// Runs alone: building on the META device switches TorchSharp's process-wide default device, which would move the
-/// tensors of concurrently running tests to META too.
-/// </summary>
-[CollectionDefinition(nameof(MetaDeviceCollection), DisableParallelization = true)]
-public sealed class MetaDeviceCollection;
-
 /// <summary>The full-size official UNets, built without allocating weights, have exactly the manifests' keys and shapes.</summary>
-[Collection(nameof(MetaDeviceCollection))]
 public sealed class UnetLayoutTests
 {
     [Fact]
     public void Reference_unet_layout_matches_the_official_manifest()
     {
-        using var unet = BuildOnMeta(() => new ReferenceUNet2D(UNet2DConfig.Official));
+        using var unet = new ReferenceUNet2D(UNet2DConfig.Official, META);
         AssertMatchesManifest(unet, "reference_unet");
     }
 
     [Fact]
     public void Denoising_unet_layout_matches_the_official_manifest()
     {
-        using var unet = BuildOnMeta(() => new EmoUNet3D(EmoUNet3DConfig.Official));
+        using var unet = new EmoUNet3D(EmoUNet3DConfig.Official, META);
         AssertMatchesManifest(unet, "denoising_unet");
     }
 
@@ -49,20 +41,6 @@ public sealed class UnetLayoutTests
         Assert.Equal(UNet2DConfig.Official.BlockOutChannels, reference2d.BlockOutChannels);
         Assert.Equal(UNet2DConfig.Official.AttentionHeads, reference2d.AttentionHeads);
         Assert.Equal(UNet2DConfig.Official.LayersPerBlock, reference2d.LayersPerBlock);
-    }
-
-    private static T BuildOnMeta<T>(Func<T> build)
-    {
-        var previous = get_default_device();
-        set_default_device(META);
-        try
-        {
-            return build();
-        }
-        finally
-        {
-            set_default_device(previous);
-        }
     }
 
     private static JsonDocument Manifest(string module)

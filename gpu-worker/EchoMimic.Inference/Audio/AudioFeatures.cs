@@ -107,5 +107,41 @@ public sealed class AudioFeatures : IDisposable
     /// <summary>Every chunk: <c>audio_fea_final</c> (1, ChunkCount, rows, 384).</summary>
     public Tensor AllChunks() => Chunks(0, ChunkCount);
 
+    private const int FormatVersion = 1;
+    private static ReadOnlySpan<byte> Magic => "EMAF"u8;
+
+    /// <summary>
+    /// Writes the features (fps, window, the float32 encoder stack) so that a job computes them once per file and
+    /// every segment reads them back (<see cref="Load"/>) instead of running whisper again.
+    /// </summary>
+    public void Save(Stream stream)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Magic);
+        writer.Write(FormatVersion);
+        writer.Write(Fps);
+        writer.Write(FeatLength.Left);
+        writer.Write(FeatLength.Right);
+        using var data = EncoderLayers.to_type(ScalarType.Float32).cpu().contiguous();
+        foreach (var size in data.shape) writer.Write(size);
+        writer.Write(data.bytes);
+    }
+
+    /// <summary>Reads features written by <see cref="Save"/>.</summary>
+    public static AudioFeatures Load(Stream stream)
+    {
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        if (!reader.ReadBytes(4).AsSpan().SequenceEqual(Magic) || reader.ReadInt32() != FormatVersion)
+            throw new InvalidDataException("not an EchoMimic audio features stream (version 1)");
+        double fps = reader.ReadDouble();
+        var featLength = (reader.ReadInt32(), reader.ReadInt32());
+        long[] shape = [reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64()];
+        var layers = empty(shape, ScalarType.Float32);
+        var bytes = reader.ReadBytes(checked((int)(layers.NumberOfElements * 4)));
+        if (bytes.Length != layers.NumberOfElements * 4) throw new InvalidDataException("audio features stream is truncated");
+        bytes.CopyTo(layers.bytes);
+        return new AudioFeatures(layers, fps, featLength);
+    }
+
     public void Dispose() => EncoderLayers.Dispose();
 }

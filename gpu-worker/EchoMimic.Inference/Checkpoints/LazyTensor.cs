@@ -76,6 +76,23 @@ public sealed class LazyTensor
         return result;
     }
 
+    /// <summary>
+    /// Copies the values into <paramref name="target"/> (same shape; any dtype and device). A contiguous view whose
+    /// dtype matches a contiguous CPU target is read from the file directly into the target's memory.
+    /// </summary>
+    public void CopyTo(Tensor target)
+    {
+        if (!target.shape.SequenceEqual(Shape)) throw new ArgumentException($"target shape [{string.Join(",", target.shape)}] differs from [{string.Join(",", Shape)}]", nameof(target));
+        if (NumberOfElements == 0) return;
+        if (IsContiguous && target.dtype == DType && target.device.type == DeviceType.CPU && target.is_contiguous())
+        {
+            ReadInto(target, StorageOffset * Storage.ElementSize);
+            return;
+        }
+        using var value = Materialize();
+        using (no_grad()) target.copy_(value);
+    }
+
     private void ReadInto(Tensor destination, long storageByteOffset)
     {
         using var flat = destination.view(-1);

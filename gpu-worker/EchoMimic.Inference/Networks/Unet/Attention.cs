@@ -24,14 +24,14 @@ public class Attention : nn.Module
     /// <param name="heads">number of heads</param>
     /// <param name="dimHead">width of one head (diffusers <c>dim_head</c>)</param>
     /// <param name="crossAttentionDim">width of the key/value tokens; null for self-attention</param>
-    public Attention(int queryDim, int heads, int dimHead, int? crossAttentionDim = null, bool bias = false) : base(nameof(Attention))
+    public Attention(int queryDim, int heads, int dimHead, int? crossAttentionDim = null, bool bias = false, Device? device = null) : base(nameof(Attention))
     {
         Heads = heads;
         InnerDim = heads * dimHead;
-        _toQ = nn.Linear(queryDim, InnerDim, hasBias: bias);
-        _toK = nn.Linear(crossAttentionDim ?? queryDim, InnerDim, hasBias: bias);
-        _toV = nn.Linear(crossAttentionDim ?? queryDim, InnerDim, hasBias: bias);
-        _toOut = nn.Linear(InnerDim, queryDim, hasBias: true);
+        _toQ = nn.Linear(queryDim, InnerDim, hasBias: bias, device: device);
+        _toK = nn.Linear(crossAttentionDim ?? queryDim, InnerDim, hasBias: bias, device: device);
+        _toV = nn.Linear(crossAttentionDim ?? queryDim, InnerDim, hasBias: bias, device: device);
+        _toOut = nn.Linear(InnerDim, queryDim, hasBias: true, device: device);
         register_module("to_q", _toQ);
         register_module("to_k", _toK);
         register_module("to_v", _toV);

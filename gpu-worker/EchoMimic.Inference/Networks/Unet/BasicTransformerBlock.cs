@@ -24,13 +24,13 @@ public sealed class BasicTransformerBlock : nn.Module
     /// <summary>This block's <c>named_modules()</c> path in its UNet; set by the UNet after construction.</summary>
     public string Path { get; internal set; } = "";
 
-    public BasicTransformerBlock(int dim, int heads, int dimHead) : base(nameof(BasicTransformerBlock))
+    public BasicTransformerBlock(int dim, int heads, int dimHead, Device? device = null) : base(nameof(BasicTransformerBlock))
     {
         Width = dim;
-        _norm1 = nn.LayerNorm(dim);
-        _attn1 = new Attention(dim, heads, dimHead);
-        _norm3 = nn.LayerNorm(dim);
-        _ff = new FeedForward(dim);
+        _norm1 = nn.LayerNorm(dim, device: device);
+        _attn1 = new Attention(dim, heads, dimHead, device: device);
+        _norm3 = nn.LayerNorm(dim, device: device);
+        _ff = new FeedForward(dim, device: device);
         register_module("norm1", _norm1);
         register_module("attn1", _attn1);
         register_module("norm3", _norm3);

@@ -12,9 +12,9 @@ public sealed class Downsample2D : nn.Module<Tensor, Tensor>
 
     private readonly Conv2d _conv;
 
-    public Downsample2D(int channels, int padding = 1) : base(nameof(Downsample2D))
+    public Downsample2D(int channels, int padding = 1, Device? device = null) : base(nameof(Downsample2D))
     {
-        _conv = nn.Conv2d(channels, channels, 3, stride: 2, padding: padding);
+        _conv = nn.Conv2d(channels, channels, 3, stride: 2, padding: padding, device: device);
         register_module("conv", _conv);
     }
 

@@ -15,11 +15,11 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
 
     private readonly Linear _proj, _out;
 
-    public FeedForward(int dim, int mult = 4) : base(nameof(FeedForward))
+    public FeedForward(int dim, int mult = 4, Device? device = null) : base(nameof(FeedForward))
     {
         int inner = dim * mult;
-        _proj = nn.Linear(dim, inner * 2);
-        _out = nn.Linear(inner, dim);
+        _proj = nn.Linear(dim, inner * 2, device: device);
+        _out = nn.Linear(inner, dim, device: device);
         var geglu = new GegluProjection(_proj);
         register_module("net", nn.ModuleList<nn.Module>(geglu, nn.Dropout(0.0), _out));
     }

@@ -25,19 +25,19 @@ public sealed class ReferenceUNet2D : nn.Module
 
     public UNet2DConfig Config { get; }
 
-    public ReferenceUNet2D(UNet2DConfig config) : base(nameof(ReferenceUNet2D))
+    public ReferenceUNet2D(UNet2DConfig config, Device? device = null) : base(nameof(ReferenceUNet2D))
     {
         Config = config;
         if (config.MidBlockType != "UNetMidBlock2DCrossAttn") throw new NotSupportedException($"mid block type {config.MidBlockType}");
         var channels = config.BlockOutChannels;
         int levels = channels.Count, tembChannels = channels[0] * 4;
-        _convIn = nn.Conv2d(config.InChannels, channels[0], 3, padding: 1);
-        _timeEmbedding = new TimestepEmbedding(channels[0], tembChannels, config.FlipSinToCos, config.FreqShift);
+        _convIn = nn.Conv2d(config.InChannels, channels[0], 3, padding: 1, device: device);
+        _timeEmbedding = new TimestepEmbedding(channels[0], tembChannels, config.FlipSinToCos, config.FreqShift, device: device);
 
         var down = new List<UNetDownBlock2D>();
         for (int i = 0; i < levels; i++)
             down.Add(new UNetDownBlock2D(config.DownBlockTypes[i], i == 0 ? channels[0] : channels[i - 1], channels[i], tembChannels,
-                config.LayersPerBlock[i], config.AttentionHeads[i], config.NormNumGroups, config.NormEps, addDownsample: i < levels - 1));
+                config.LayersPerBlock[i], config.AttentionHeads[i], config.NormNumGroups, config.NormEps, addDownsample: i < levels - 1, device: device));
 
         var up = new List<UNetUpBlock2D>();
         for (int i = 0; i < levels; i++)
@@ -45,9 +45,9 @@ public sealed class ReferenceUNet2D : nn.Module
             int r = levels - 1 - i;
             up.Add(new UNetUpBlock2D(config.UpBlockTypes[i], skipInChannels: channels[Math.Max(r - 1, 0)], outChannels: channels[r],
                 prevOutputChannels: channels[Math.Min(r + 1, levels - 1)], tembChannels, config.LayersPerBlock[r] + 1,
-                config.AttentionHeads[r], config.NormNumGroups, config.NormEps, addUpsample: i < levels - 1));
+                config.AttentionHeads[r], config.NormNumGroups, config.NormEps, addUpsample: i < levels - 1, device: device));
         }
-        _midBlock = new UNetMidBlock2DCrossAttn(channels[^1], tembChannels, config.AttentionHeads[^1], config.NormNumGroups, config.NormEps, config.MidBlockScaleFactor);
+        _midBlock = new UNetMidBlock2DCrossAttn(channels[^1], tembChannels, config.AttentionHeads[^1], config.NormNumGroups, config.NormEps, config.MidBlockScaleFactor, device: device);
 
         _downBlocks = nn.ModuleList(down.ToArray());
         _upBlocks = nn.ModuleList(up.ToArray());

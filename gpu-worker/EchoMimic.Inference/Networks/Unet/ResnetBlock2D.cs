@@ -22,14 +22,14 @@ public sealed class ResnetBlock2D : nn.Module
     private readonly Conv2d? _convShortcut;
     private readonly double _outputScale;
 
-    public ResnetBlock2D(int inChannels, int outChannels, int tembChannels, int groups, double eps, double outputScaleFactor = 1.0)
+    public ResnetBlock2D(int inChannels, int outChannels, int tembChannels, int groups, double eps, double outputScaleFactor = 1.0, Device? device = null)
         : base(nameof(ResnetBlock2D))
     {
-        _norm1 = nn.GroupNorm(groups, inChannels, eps);
-        _conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
-        _timeEmbProj = nn.Linear(tembChannels, outChannels);
-        _norm2 = nn.GroupNorm(groups, outChannels, eps);
-        _conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
+        _norm1 = nn.GroupNorm(groups, inChannels, eps, device: device);
+        _conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1, device: device);
+        _timeEmbProj = nn.Linear(tembChannels, outChannels, device: device);
+        _norm2 = nn.GroupNorm(groups, outChannels, eps, device: device);
+        _conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1, device: device);
         register_module("norm1", _norm1);
         register_module("conv1", _conv1);
         register_module("time_emb_proj", _timeEmbProj);
@@ -37,7 +37,7 @@ public sealed class ResnetBlock2D : nn.Module
         register_module("conv2", _conv2);
         if (inChannels != outChannels)
         {
-            _convShortcut = nn.Conv2d(inChannels, outChannels, 1);
+            _convShortcut = nn.Conv2d(inChannels, outChannels, 1, device: device);
             register_module("conv_shortcut", _convShortcut);
         }
         _outputScale = outputScaleFactor;

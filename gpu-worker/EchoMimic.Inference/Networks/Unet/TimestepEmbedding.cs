@@ -19,13 +19,13 @@ public sealed class TimestepEmbedding : nn.Module
     private readonly bool _flipSinToCos;
     private readonly double _freqShift;
 
-    public TimestepEmbedding(int projectionDim, int embeddingDim, bool flipSinToCos, double freqShift) : base(nameof(TimestepEmbedding))
+    public TimestepEmbedding(int projectionDim, int embeddingDim, bool flipSinToCos, double freqShift, Device? device = null) : base(nameof(TimestepEmbedding))
     {
         _projectionDim = projectionDim;
         _flipSinToCos = flipSinToCos;
         _freqShift = freqShift;
-        _linear1 = nn.Linear(projectionDim, embeddingDim);
-        _linear2 = nn.Linear(embeddingDim, embeddingDim);
+        _linear1 = nn.Linear(projectionDim, embeddingDim, device: device);
+        _linear2 = nn.Linear(embeddingDim, embeddingDim, device: device);
         register_module("linear_1", _linear1);
         register_module("linear_2", _linear2);
     }

@@ -18,12 +18,12 @@ public sealed class Transformer2DModel : nn.Module
     private readonly Conv2d _projIn, _projOut;
     private readonly ModuleList<BasicTransformerBlock> _blocks;
 
-    public Transformer2DModel(int channels, int heads, int groups, int layers = 1) : base(nameof(Transformer2DModel))
+    public Transformer2DModel(int channels, int heads, int groups, int layers = 1, Device? device = null) : base(nameof(Transformer2DModel))
     {
-        _norm = nn.GroupNorm(groups, channels, 1e-6);
-        _projIn = nn.Conv2d(channels, channels, 1);
-        _blocks = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new BasicTransformerBlock(channels, heads, channels / heads)).ToArray());
-        _projOut = nn.Conv2d(channels, channels, 1);
+        _norm = nn.GroupNorm(groups, channels, 1e-6, device: device);
+        _projIn = nn.Conv2d(channels, channels, 1, device: device);
+        _blocks = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new BasicTransformerBlock(channels, heads, channels / heads, device: device)).ToArray());
+        _projOut = nn.Conv2d(channels, channels, 1, device: device);
         register_module("norm", _norm);
         register_module("proj_in", _projIn);
         register_module("transformer_blocks", _blocks);

@@ -17,7 +17,7 @@ public sealed class UNetDownBlock2D : nn.Module
     private readonly ModuleList<Transformer2DModel>? _attentions;
     private readonly ModuleList<Downsample2D>? _downsamplers;
 
-    public UNetDownBlock2D(string blockType, int inChannels, int outChannels, int tembChannels, int layers, int heads, int groups, double eps, bool addDownsample)
+    public UNetDownBlock2D(string blockType, int inChannels, int outChannels, int tembChannels, int layers, int heads, int groups, double eps, bool addDownsample, Device? device = null)
         : base(blockType)
     {
         bool crossAttention = blockType switch
@@ -28,14 +28,14 @@ public sealed class UNetDownBlock2D : nn.Module
         };
         if (crossAttention)
         {
-            _attentions = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new Transformer2DModel(outChannels, heads, groups)).ToArray());
+            _attentions = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new Transformer2DModel(outChannels, heads, groups, device: device)).ToArray());
             register_module("attentions", _attentions);
         }
-        _resnets = nn.ModuleList(Enumerable.Range(0, layers).Select(i => new ResnetBlock2D(i == 0 ? inChannels : outChannels, outChannels, tembChannels, groups, eps)).ToArray());
+        _resnets = nn.ModuleList(Enumerable.Range(0, layers).Select(i => new ResnetBlock2D(i == 0 ? inChannels : outChannels, outChannels, tembChannels, groups, eps, device: device)).ToArray());
         register_module("resnets", _resnets);
         if (addDownsample)
         {
-            _downsamplers = nn.ModuleList(new Downsample2D(outChannels));
+            _downsamplers = nn.ModuleList(new Downsample2D(outChannels, device: device));
             register_module("downsamplers", _downsamplers);
         }
     }

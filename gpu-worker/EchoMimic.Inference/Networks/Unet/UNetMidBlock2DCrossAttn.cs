@@ -13,11 +13,11 @@ public sealed class UNetMidBlock2DCrossAttn : nn.Module
     private readonly ModuleList<Transformer2DModel> _attentions;
     private readonly ModuleList<ResnetBlock2D> _resnets;
 
-    public UNetMidBlock2DCrossAttn(int channels, int tembChannels, int heads, int groups, double eps, double outputScaleFactor, int layers = 1)
+    public UNetMidBlock2DCrossAttn(int channels, int tembChannels, int heads, int groups, double eps, double outputScaleFactor, int layers = 1, Device? device = null)
         : base(nameof(UNetMidBlock2DCrossAttn))
     {
-        _attentions = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new Transformer2DModel(channels, heads, groups)).ToArray());
-        _resnets = nn.ModuleList(Enumerable.Range(0, layers + 1).Select(_ => new ResnetBlock2D(channels, channels, tembChannels, groups, eps, outputScaleFactor)).ToArray());
+        _attentions = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new Transformer2DModel(channels, heads, groups, device: device)).ToArray());
+        _resnets = nn.ModuleList(Enumerable.Range(0, layers + 1).Select(_ => new ResnetBlock2D(channels, channels, tembChannels, groups, eps, outputScaleFactor, device: device)).ToArray());
         register_module("attentions", _attentions);
         register_module("resnets", _resnets);
     }

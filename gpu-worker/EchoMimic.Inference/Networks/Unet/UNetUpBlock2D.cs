@@ -21,7 +21,7 @@ public sealed class UNetUpBlock2D : nn.Module
 
     /// <param name="prevOutputChannels">width of the incoming activation (the previous up level's output)</param>
     /// <param name="skipInChannels">width of the deepest skip this block takes (diffusers <c>in_channels</c>)</param>
-    public UNetUpBlock2D(string blockType, int skipInChannels, int outChannels, int prevOutputChannels, int tembChannels, int layers, int heads, int groups, double eps, bool addUpsample)
+    public UNetUpBlock2D(string blockType, int skipInChannels, int outChannels, int prevOutputChannels, int tembChannels, int layers, int heads, int groups, double eps, bool addUpsample, Device? device = null)
         : base(blockType)
     {
         bool crossAttention = blockType switch
@@ -32,19 +32,19 @@ public sealed class UNetUpBlock2D : nn.Module
         };
         if (crossAttention)
         {
-            _attentions = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new Transformer2DModel(outChannels, heads, groups)).ToArray());
+            _attentions = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new Transformer2DModel(outChannels, heads, groups, device: device)).ToArray());
             register_module("attentions", _attentions);
         }
         _resnets = nn.ModuleList(Enumerable.Range(0, layers).Select(i =>
         {
             int skip = i == layers - 1 ? skipInChannels : outChannels;
             int input = i == 0 ? prevOutputChannels : outChannels;
-            return new ResnetBlock2D(input + skip, outChannels, tembChannels, groups, eps);
+            return new ResnetBlock2D(input + skip, outChannels, tembChannels, groups, eps, device: device);
         }).ToArray());
         register_module("resnets", _resnets);
         if (addUpsample)
         {
-            _upsamplers = nn.ModuleList(new Upsample2D(outChannels));
+            _upsamplers = nn.ModuleList(new Upsample2D(outChannels, device: device));
             register_module("upsamplers", _upsamplers);
         }
     }

@@ -16,9 +16,9 @@ public sealed class Upsample2D : nn.Module<Tensor, Tensor>
 
     private readonly Conv2d _conv;
 
-    public Upsample2D(int channels) : base(nameof(Upsample2D))
+    public Upsample2D(int channels, Device? device = null) : base(nameof(Upsample2D))
     {
-        _conv = nn.Conv2d(channels, channels, 3, padding: 1);
+        _conv = nn.Conv2d(channels, channels, 3, padding: 1, device: device);
         register_module("conv", _conv);
     }
 

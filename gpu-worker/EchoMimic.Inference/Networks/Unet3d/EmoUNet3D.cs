@@ -25,19 +25,19 @@ public sealed class EmoUNet3D : nn.Module
 
     public EmoUNet3DConfig Config { get; }
 
-    public EmoUNet3D(EmoUNet3DConfig config) : base(nameof(EmoUNet3D))
+    public EmoUNet3D(EmoUNet3DConfig config, Device? device = null) : base(nameof(EmoUNet3D))
     {
         Config = config;
         var channels = config.BlockOutChannels;
         int levels = channels.Count;
-        _convIn = new InflatedConv3d(config.InChannels, channels[0], 3, padding: 1);
-        _timeEmbedding = new TimestepEmbedding(channels[0], channels[0] * 4, config.FlipSinToCos, config.FreqShift);
+        _convIn = new InflatedConv3d(config.InChannels, channels[0], 3, padding: 1, device: device);
+        _timeEmbedding = new TimestepEmbedding(channels[0], channels[0] * 4, config.FlipSinToCos, config.FreqShift, device: device);
         _downBlocks = nn.ModuleList(Enumerable.Range(0, levels).Select(i => new UNetDownBlock3D(config.DownBlockTypes[i],
-            i == 0 ? channels[0] : channels[i - 1], channels[i], i, config, addDownsample: i < levels - 1)).ToArray());
-        _upBlocks = nn.ModuleList(Enumerable.Range(0, levels).Select(i => new UNetUpBlock3D(config.UpBlockTypes[i], i, config, addUpsample: i < levels - 1)).ToArray());
-        _midBlock = new UNetMidBlock3DCrossAttn(config);
-        _convNormOut = new InflatedGroupNorm(config.NormNumGroups, channels[0], config.NormEps);
-        _convOut = new InflatedConv3d(channels[0], config.OutChannels, 3, padding: 1);
+            i == 0 ? channels[0] : channels[i - 1], channels[i], i, config, addDownsample: i < levels - 1, device: device)).ToArray());
+        _upBlocks = nn.ModuleList(Enumerable.Range(0, levels).Select(i => new UNetUpBlock3D(config.UpBlockTypes[i], i, config, addUpsample: i < levels - 1, device: device)).ToArray());
+        _midBlock = new UNetMidBlock3DCrossAttn(config, device: device);
+        _convNormOut = new InflatedGroupNorm(config.NormNumGroups, channels[0], config.NormEps, device: device);
+        _convOut = new InflatedConv3d(channels[0], config.OutChannels, 3, padding: 1, device: device);
         register_module("conv_in", _convIn);
         register_module("time_embedding", _timeEmbedding);
         register_module("down_blocks", _downBlocks);

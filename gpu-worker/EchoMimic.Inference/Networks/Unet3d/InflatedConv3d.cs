@@ -12,11 +12,11 @@ public sealed class InflatedConv3d : nn.Module<Tensor, Tensor>
 {
     private readonly long _stride, _padding;
 
-    public InflatedConv3d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0) : base(nameof(InflatedConv3d))
+    public InflatedConv3d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, Device? device = null) : base(nameof(InflatedConv3d))
     {
         // Built as a Conv2d for its initialisation and shapes; its weight and bias become this module's own
         // parameters, as in the official subclass of nn.Conv2d (keys `weight`, `bias`, no `conv.` level).
-        using var conv = nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: padding);
+        using var conv = nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: padding, device: device);
         register_parameter("weight", new Parameter(conv.weight!.detach().clone()));
         register_parameter("bias", new Parameter(conv.bias!.detach().clone()));
         _stride = stride;

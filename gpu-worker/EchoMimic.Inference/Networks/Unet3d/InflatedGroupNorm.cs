@@ -13,11 +13,11 @@ public sealed class InflatedGroupNorm : nn.Module<Tensor, Tensor>
     private readonly long _groups;
     private readonly double _eps;
 
-    public InflatedGroupNorm(int groups, int channels, double eps) : base(nameof(InflatedGroupNorm))
+    public InflatedGroupNorm(int groups, int channels, double eps, Device? device = null) : base(nameof(InflatedGroupNorm))
     {
         // Keys `weight`, `bias` directly on this module, as in the official subclass of nn.GroupNorm.
-        register_parameter("weight", new Parameter(ones(channels)));
-        register_parameter("bias", new Parameter(zeros(channels)));
+        register_parameter("weight", new Parameter(ones([channels], device: device)));
+        register_parameter("bias", new Parameter(zeros([channels], device: device)));
         _groups = groups;
         _eps = eps;
     }

@@ -14,12 +14,12 @@ public sealed class PositionalEncoding : nn.Module
 
     public int MaxLength { get; }
 
-    public PositionalEncoding(int dim, int maxLength) : base(nameof(PositionalEncoding))
+    public PositionalEncoding(int dim, int maxLength, Device? device = null) : base(nameof(PositionalEncoding))
     {
         MaxLength = maxLength;
-        var position = arange(maxLength, dtype: ScalarType.Float32).unsqueeze(1);
-        var divTerm = (arange(0, dim, 2, dtype: ScalarType.Float32) * (-Math.Log(10000.0) / dim)).exp();
-        _pe = zeros(1, maxLength, dim);
+        var position = arange(maxLength, dtype: ScalarType.Float32, device: device).unsqueeze(1);
+        var divTerm = (arange(0, dim, 2, dtype: ScalarType.Float32, device: device) * (-Math.Log(10000.0) / dim)).exp();
+        _pe = zeros([1, maxLength, dim], device: device);
         var angles = position * divTerm;
         _pe[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, null, 2)] = angles.sin();
         _pe[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(1, null, 2)] = angles.cos()[TensorIndex.Colon, TensorIndex.Slice(0, dim / 2)];

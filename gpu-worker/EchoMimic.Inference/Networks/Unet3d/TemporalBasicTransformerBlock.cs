@@ -27,15 +27,15 @@ public sealed class TemporalBasicTransformerBlock : nn.Module
     /// <summary>This block's <c>named_modules()</c> path; the key of its bank in <see cref="ReaderBank"/>.</summary>
     public string Path { get; internal set; } = "";
 
-    public TemporalBasicTransformerBlock(int dim, int heads, int dimHead, int crossAttentionDim, bool temporalAttention) : base(nameof(TemporalBasicTransformerBlock))
+    public TemporalBasicTransformerBlock(int dim, int heads, int dimHead, int crossAttentionDim, bool temporalAttention, Device? device = null) : base(nameof(TemporalBasicTransformerBlock))
     {
         Width = dim;
-        _attn1 = new Attention(dim, heads, dimHead);
-        _norm1 = nn.LayerNorm(dim);
-        _attn2 = new Attention(dim, heads, dimHead, crossAttentionDim);
-        _norm2 = nn.LayerNorm(dim);
-        _ff = new FeedForward(dim);
-        _norm3 = nn.LayerNorm(dim);
+        _attn1 = new Attention(dim, heads, dimHead, device: device);
+        _norm1 = nn.LayerNorm(dim, device: device);
+        _attn2 = new Attention(dim, heads, dimHead, crossAttentionDim, device: device);
+        _norm2 = nn.LayerNorm(dim, device: device);
+        _ff = new FeedForward(dim, device: device);
+        _norm3 = nn.LayerNorm(dim, device: device);
         register_module("attn1", _attn1);
         register_module("norm1", _norm1);
         register_module("attn2", _attn2);
@@ -44,8 +44,8 @@ public sealed class TemporalBasicTransformerBlock : nn.Module
         register_module("norm3", _norm3);
         if (temporalAttention)
         {
-            register_module("attn_temp", new Attention(dim, heads, dimHead));
-            register_module("norm_temp", nn.LayerNorm(dim));
+            register_module("attn_temp", new Attention(dim, heads, dimHead, device: device));
+            register_module("norm_temp", nn.LayerNorm(dim, device: device));
         }
     }
 

@@ -19,15 +19,15 @@ public sealed class TemporalTransformer3DModel : nn.Module
     private readonly Linear _projIn, _projOut;
     private readonly ModuleList<TemporalTransformerBlock> _blocks;
 
-    public TemporalTransformer3DModel(int channels, MotionModuleConfig config) : base(nameof(TemporalTransformer3DModel))
+    public TemporalTransformer3DModel(int channels, MotionModuleConfig config, Device? device = null) : base(nameof(TemporalTransformer3DModel))
     {
         int dimHead = channels / config.NumAttentionHeads / config.TemporalAttentionDimDiv;
         int inner = config.NumAttentionHeads * dimHead;
-        _norm = nn.GroupNorm(NormGroups, channels, 1e-6);
-        _projIn = nn.Linear(channels, inner);
+        _norm = nn.GroupNorm(NormGroups, channels, 1e-6, device: device);
+        _projIn = nn.Linear(channels, inner, device: device);
         _blocks = nn.ModuleList(Enumerable.Range(0, config.NumTransformerBlock).Select(_ => new TemporalTransformerBlock(inner, config.NumAttentionHeads, dimHead,
-            config.AttentionBlockTypes.Count, config.TemporalPositionEncoding, config.TemporalPositionEncodingMaxLen)).ToArray());
-        _projOut = nn.Linear(inner, channels);
+            config.AttentionBlockTypes.Count, config.TemporalPositionEncoding, config.TemporalPositionEncodingMaxLen, device: device)).ToArray());
+        _projOut = nn.Linear(inner, channels, device: device);
         register_module("norm", _norm);
         register_module("proj_in", _projIn);
         register_module("transformer_blocks", _blocks);

@@ -16,13 +16,13 @@ public sealed class TemporalTransformerBlock : nn.Module
     private readonly FeedForward _ff;
     private readonly LayerNorm _ffNorm;
 
-    public TemporalTransformerBlock(int dim, int heads, int dimHead, int attentionBlocks, bool temporalPositionEncoding, int maxLength)
+    public TemporalTransformerBlock(int dim, int heads, int dimHead, int attentionBlocks, bool temporalPositionEncoding, int maxLength, Device? device = null)
         : base(nameof(TemporalTransformerBlock))
     {
-        _attentionBlocks = nn.ModuleList(Enumerable.Range(0, attentionBlocks).Select(_ => new VersatileAttention(dim, heads, dimHead, temporalPositionEncoding, maxLength)).ToArray());
-        _norms = nn.ModuleList(Enumerable.Range(0, attentionBlocks).Select(_ => nn.LayerNorm(dim)).ToArray());
-        _ff = new FeedForward(dim);
-        _ffNorm = nn.LayerNorm(dim);
+        _attentionBlocks = nn.ModuleList(Enumerable.Range(0, attentionBlocks).Select(_ => new VersatileAttention(dim, heads, dimHead, temporalPositionEncoding, maxLength, device: device)).ToArray());
+        _norms = nn.ModuleList(Enumerable.Range(0, attentionBlocks).Select(_ => nn.LayerNorm(dim, device: device)).ToArray());
+        _ff = new FeedForward(dim, device: device);
+        _ffNorm = nn.LayerNorm(dim, device: device);
         register_module("attention_blocks", _attentionBlocks);
         register_module("norms", _norms);
         register_module("ff", _ff);

@@ -15,13 +15,13 @@ public sealed class Transformer3DModel : nn.Module
     private readonly Conv2d _projIn, _projOut;
     private readonly ModuleList<TemporalBasicTransformerBlock> _blocks;
 
-    public Transformer3DModel(int channels, int heads, int groups, int crossAttentionDim, bool temporalAttention, int layers = 1) : base(nameof(Transformer3DModel))
+    public Transformer3DModel(int channels, int heads, int groups, int crossAttentionDim, bool temporalAttention, int layers = 1, Device? device = null) : base(nameof(Transformer3DModel))
     {
-        _norm = nn.GroupNorm(groups, channels, 1e-6);
-        _projIn = nn.Conv2d(channels, channels, 1);
+        _norm = nn.GroupNorm(groups, channels, 1e-6, device: device);
+        _projIn = nn.Conv2d(channels, channels, 1, device: device);
         _blocks = nn.ModuleList(Enumerable.Range(0, layers)
-            .Select(_ => new TemporalBasicTransformerBlock(channels, heads, channels / heads, crossAttentionDim, temporalAttention)).ToArray());
-        _projOut = nn.Conv2d(channels, channels, 1);
+            .Select(_ => new TemporalBasicTransformerBlock(channels, heads, channels / heads, crossAttentionDim, temporalAttention, device: device)).ToArray());
+        _projOut = nn.Conv2d(channels, channels, 1, device: device);
         register_module("norm", _norm);
         register_module("proj_in", _projIn);
         register_module("transformer_blocks", _blocks);

@@ -17,7 +17,7 @@ public sealed class UNetDownBlock3D : nn.Module
     private readonly ModuleList<VanillaTemporalModule>? _motionModules;
     private readonly ModuleList<Downsample2D>? _downsamplers;
 
-    public UNetDownBlock3D(string blockType, int inChannels, int outChannels, int level, EmoUNet3DConfig config, bool addDownsample) : base(blockType)
+    public UNetDownBlock3D(string blockType, int inChannels, int outChannels, int level, EmoUNet3DConfig config, bool addDownsample, Device? device = null) : base(blockType)
     {
         bool crossAttention = blockType switch
         {
@@ -29,20 +29,20 @@ public sealed class UNetDownBlock3D : nn.Module
         if (crossAttention)
         {
             _attentions = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new Transformer3DModel(outChannels, config.AttentionHeads[level],
-                config.NormNumGroups, config.CrossAttentionDim, config.UnetUseTemporalAttention)).ToArray());
+                config.NormNumGroups, config.CrossAttentionDim, config.UnetUseTemporalAttention, device: device)).ToArray());
             register_module("attentions", _attentions);
         }
         _resnets = nn.ModuleList(Enumerable.Range(0, layers)
-            .Select(i => new ResnetBlock2D(i == 0 ? inChannels : outChannels, outChannels, tembChannels, config.NormNumGroups, config.NormEps)).ToArray());
+            .Select(i => new ResnetBlock2D(i == 0 ? inChannels : outChannels, outChannels, tembChannels, config.NormNumGroups, config.NormEps, device: device)).ToArray());
         register_module("resnets", _resnets);
         if (config.DownLevelHasMotion(level))
         {
-            _motionModules = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new VanillaTemporalModule(outChannels, config.MotionModule)).ToArray());
+            _motionModules = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new VanillaTemporalModule(outChannels, config.MotionModule, device: device)).ToArray());
             register_module("motion_modules", _motionModules);
         }
         if (addDownsample)
         {
-            _downsamplers = nn.ModuleList(new Downsample2D(outChannels));
+            _downsamplers = nn.ModuleList(new Downsample2D(outChannels, device: device));
             register_module("downsamplers", _downsamplers);
         }
     }

@@ -12,18 +12,18 @@ public sealed class UNetMidBlock3DCrossAttn : nn.Module
     private readonly ModuleList<ResnetBlock2D> _resnets;
     private readonly ModuleList<VanillaTemporalModule>? _motionModules;
 
-    public UNetMidBlock3DCrossAttn(EmoUNet3DConfig config, int layers = 1) : base(nameof(UNetMidBlock3DCrossAttn))
+    public UNetMidBlock3DCrossAttn(EmoUNet3DConfig config, int layers = 1, Device? device = null) : base(nameof(UNetMidBlock3DCrossAttn))
     {
         int channels = config.BlockOutChannels[^1], tembChannels = config.BlockOutChannels[0] * 4;
         _attentions = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new Transformer3DModel(channels, config.AttentionHeads[^1],
-            config.NormNumGroups, config.CrossAttentionDim, config.UnetUseTemporalAttention)).ToArray());
+            config.NormNumGroups, config.CrossAttentionDim, config.UnetUseTemporalAttention, device: device)).ToArray());
         _resnets = nn.ModuleList(Enumerable.Range(0, layers + 1)
-            .Select(_ => new ResnetBlock2D(channels, channels, tembChannels, config.NormNumGroups, config.NormEps, config.MidBlockScaleFactor)).ToArray());
+            .Select(_ => new ResnetBlock2D(channels, channels, tembChannels, config.NormNumGroups, config.NormEps, config.MidBlockScaleFactor, device: device)).ToArray());
         register_module("attentions", _attentions);
         register_module("resnets", _resnets);
         if (config.UseMotionModule && config.MotionModuleMidBlock)
         {
-            _motionModules = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new VanillaTemporalModule(channels, config.MotionModule)).ToArray());
+            _motionModules = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new VanillaTemporalModule(channels, config.MotionModule, device: device)).ToArray());
             register_module("motion_modules", _motionModules);
         }
     }

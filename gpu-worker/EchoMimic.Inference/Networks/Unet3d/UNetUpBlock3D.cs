@@ -18,7 +18,7 @@ public sealed class UNetUpBlock3D : nn.Module
     private readonly ModuleList<Upsample2D>? _upsamplers;
 
     /// <param name="index">up block index i (level = levels - 1 - i)</param>
-    public UNetUpBlock3D(string blockType, int index, EmoUNet3DConfig config, bool addUpsample) : base(blockType)
+    public UNetUpBlock3D(string blockType, int index, EmoUNet3DConfig config, bool addUpsample, Device? device = null) : base(blockType)
     {
         bool crossAttention = blockType switch
         {
@@ -32,24 +32,24 @@ public sealed class UNetUpBlock3D : nn.Module
         if (crossAttention)
         {
             _attentions = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new Transformer3DModel(outChannels, config.AttentionHeads[level],
-                config.NormNumGroups, config.CrossAttentionDim, config.UnetUseTemporalAttention)).ToArray());
+                config.NormNumGroups, config.CrossAttentionDim, config.UnetUseTemporalAttention, device: device)).ToArray());
             register_module("attentions", _attentions);
         }
         _resnets = nn.ModuleList(Enumerable.Range(0, layers).Select(i =>
         {
             int skip = i == layers - 1 ? skipIn : outChannels;
             int input = i == 0 ? prevOut : outChannels;
-            return new ResnetBlock2D(input + skip, outChannels, tembChannels, config.NormNumGroups, config.NormEps);
+            return new ResnetBlock2D(input + skip, outChannels, tembChannels, config.NormNumGroups, config.NormEps, device: device);
         }).ToArray());
         register_module("resnets", _resnets);
         if (config.UpBlockHasMotion(index))
         {
-            _motionModules = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new VanillaTemporalModule(outChannels, config.MotionModule)).ToArray());
+            _motionModules = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new VanillaTemporalModule(outChannels, config.MotionModule, device: device)).ToArray());
             register_module("motion_modules", _motionModules);
         }
         if (addUpsample)
         {
-            _upsamplers = nn.ModuleList(new Upsample2D(outChannels));
+            _upsamplers = nn.ModuleList(new Upsample2D(outChannels, device: device));
             register_module("upsamplers", _upsamplers);
         }
     }

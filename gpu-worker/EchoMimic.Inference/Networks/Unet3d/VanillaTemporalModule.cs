@@ -11,9 +11,9 @@ public sealed class VanillaTemporalModule : nn.Module
 {
     private readonly TemporalTransformer3DModel _temporalTransformer;
 
-    public VanillaTemporalModule(int channels, MotionModuleConfig config) : base(nameof(VanillaTemporalModule))
+    public VanillaTemporalModule(int channels, MotionModuleConfig config, Device? device = null) : base(nameof(VanillaTemporalModule))
     {
-        _temporalTransformer = new TemporalTransformer3DModel(channels, config);
+        _temporalTransformer = new TemporalTransformer3DModel(channels, config, device: device);
         register_module("temporal_transformer", _temporalTransformer);
     }
 

@@ -13,11 +13,11 @@ public sealed class VersatileAttention : Attention
 {
     private readonly PositionalEncoding? _posEncoder;
 
-    public VersatileAttention(int dim, int heads, int dimHead, bool temporalPositionEncoding, int maxLength) : base(dim, heads, dimHead)
+    public VersatileAttention(int dim, int heads, int dimHead, bool temporalPositionEncoding, int maxLength, Device? device = null) : base(dim, heads, dimHead, device: device)
     {
         if (temporalPositionEncoding)
         {
-            _posEncoder = new PositionalEncoding(dim, maxLength);
+            _posEncoder = new PositionalEncoding(dim, maxLength, device: device);
             register_module("pos_encoder", _posEncoder);
         }
     }

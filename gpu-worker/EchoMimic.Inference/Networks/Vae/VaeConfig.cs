@@ -3,6 +3,7 @@ namespace EchoMimic.Inference.Networks.Vae;
 /// <summary>
 /// Constructor arguments of diffusers' <c>AutoencoderKL</c> (the keys of a diffusers <c>config.json</c>).
 /// Only <c>DownEncoderBlock2D</c>/<c>UpDecoderBlock2D</c> blocks and the group-norm decoder exist in the SD VAEs.
+/// <c>sample_size</c> (an int or a pair in diffusers configs) only sizes diffusers' tiling and is not read.
 /// </summary>
 public sealed record VaeConfig
 {
@@ -15,7 +16,6 @@ public sealed record VaeConfig
     public string ActFn { get; init; } = "silu";
     public int LatentChannels { get; init; } = 4;
     public int NormNumGroups { get; init; } = 32;
-    public int SampleSize { get; init; } = 256;
     public double ScalingFactor { get; init; } = 0.18215;
     public bool UseQuantConv { get; init; } = true;
     public bool UsePostQuantConv { get; init; } = true;

@@ -1,24 +1,5 @@
 namespace EchoMimic.Inference.Checkpoints;
 
-/// <summary>A <c>GLOBAL</c> reference ("module\nname") of a pickle, e.g. <c>collections.OrderedDict</c>.</summary>
-public sealed record PickleGlobal(string Module, string Name)
-{
-    public string FullName => $"{Module}.{Name}";
-    public override string ToString() => FullName;
-}
-
-/// <summary>
-/// An object a pickle built from a callable this reader does not interpret (anything but the containers and
-/// torch rebuild functions <c>torch.save</c> uses); kept so a caller can still see what was there.
-/// </summary>
-public sealed class PickleObject(PickleGlobal type, object?[] arguments)
-{
-    public PickleGlobal Type { get; } = type;
-    public IReadOnlyList<object?> Arguments { get; } = arguments;
-    public object? State { get; internal set; }
-    public override string ToString() => $"{Type}(...)";
-}
-
 /// <summary>
 /// A Python <c>dict</c> or <c>collections.OrderedDict</c> from a pickle, in insertion order (which is the order
 /// <c>state_dict()</c> wrote the keys). Keys are strings, longs or other pickle values.
@@ -66,22 +47,6 @@ public sealed class PickleDict : IReadOnlyCollection<KeyValuePair<object, object
     }
 
     public IEnumerator<KeyValuePair<object, object?>> GetEnumerator() => _items.GetEnumerator();
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-}
-
-/// <summary>A Python tuple from a pickle (lists are <see cref="List{T}"/> of object).</summary>
-public sealed class PickleTuple(object?[] items) : IReadOnlyList<object?>
-{
-    public static readonly PickleTuple Empty = new([]);
-
-    private readonly object?[] _items = items;
-
-    public int Count => _items.Length;
-
-    public object? this[int index] => _items[index];
-
-    public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)_items).GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -1,0 +1,7 @@
+namespace EchoMimic.Core.Campaigns;
+
+public enum ManifestFormat
+{
+    Csv,
+    JsonLines,
+}

@@ -1,0 +1,10 @@
+namespace EchoMimic.Core.Jobs;
+
+public enum RenderMode
+{
+    /// <summary>The official infer.py settings (30 steps, cfg 2.5).</summary>
+    Standard,
+
+    /// <summary>The official infer_acc.py settings with the accelerated (distilled) denoiser (6 steps, cfg 1.0).</summary>
+    Accelerated,
+}

@@ -1,0 +1,10 @@
+namespace EchoMimic.Core.Ports;
+
+public enum JobStatus
+{
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Canceled,
+}

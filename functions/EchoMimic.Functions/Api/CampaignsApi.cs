@@ -1,0 +1,105 @@
+using System.Text.Json;
+using EchoMimic.Core;
+using EchoMimic.Core.Campaigns;
+using EchoMimic.Functions.Intake;
+using EchoMimic.Orchestration.Campaigns;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace EchoMimic.Functions.Api;
+
+/// <summary>
+/// The campaign routes: POST /campaigns takes a manifest as CSV (<c>text/csv</c>), JSONL
+/// (<c>application/x-ndjson</c>) or a JSON <see cref="CampaignSubmission"/> (manifest text, format, shared
+/// defaults, campaign webhook); GET /campaigns/{id} reports per-row progress and results.
+/// </summary>
+public sealed class CampaignsApi(JobStarter starter)
+{
+    [Function("SubmitCampaign")]
+    public async Task<IActionResult> Submit(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "campaigns")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            var body = await ApiResults.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+            var submission = ReadSubmission(body, request.ContentType);
+            if (submission.CampaignId is { } id && !JobIds.IsValid(id))
+            {
+                throw new InputException("campaignId", "may only use letters, digits, '-', '_' and '.' (at most 100 characters)");
+            }
+
+            var format = submission.Format.ToLowerInvariant() switch
+            {
+                "csv" => ManifestFormat.Csv,
+                "jsonl" or "ndjson" => ManifestFormat.JsonLines,
+                _ => throw new InputException("format", "must be csv or jsonl"),
+            };
+            var manifest = CampaignManifestReader.Read(submission.Manifest, format, submission.Defaults?.GetRawText(), "manifest");
+            if (submission.MaxConcurrentRows is < 1 or > 100)
+            {
+                throw new InputException("maxConcurrentRows", "must be from 1 to 100");
+            }
+
+            var campaignId = submission.CampaignId ?? "campaign-" + Guid.NewGuid().ToString("N")[..16];
+            var result = await starter.StartCampaignAsync(client, campaignId, manifest, submission.WebhookUrl,
+                submission.MaxConcurrentRows, cancellationToken).ConfigureAwait(false);
+            return ApiResults.Json(result.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK,
+                new SubmitResponse(result.Id, result.Started, $"/campaigns/{result.Id}"));
+        }
+        catch (InputException e)
+        {
+            return ApiResults.BadRequest(e);
+        }
+    }
+
+    [Function("GetCampaign")]
+    public async Task<IActionResult> Status(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "campaigns/{campaignId}")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(campaignId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        if (instance is null || instance.Name != nameof(CampaignOrchestrator))
+        {
+            return ApiResults.NotFound($"campaign {campaignId}");
+        }
+
+        return ApiResults.Json(StatusCodes.Status200OK, new CampaignStatusResponse(campaignId, instance.RuntimeStatus.ToString(),
+            instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<CampaignProgress>(),
+            instance.IsCompleted && instance.SerializedOutput is not null ? instance.ReadOutputAs<CampaignOutcome>() : null));
+    }
+
+    private static CampaignSubmission ReadSubmission(string body, string? contentType)
+    {
+        var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        switch (mediaType)
+        {
+            case "text/csv":
+                return new CampaignSubmission(body, "csv", null, null, null, null);
+            case "application/x-ndjson" or "application/jsonl":
+                return new CampaignSubmission(body, "jsonl", null, null, null, null);
+            case "application/json" or "":
+                try
+                {
+                    var submission = JsonSerializer.Deserialize<CampaignSubmission>(body, MessageJson.Options);
+                    return submission is { Manifest: not null, Format: not null }
+                        ? submission
+                        : throw new InputException("request body", "needs \"manifest\" (text) and \"format\" (csv or jsonl)");
+                }
+                catch (JsonException e)
+                {
+                    throw new InputException("request body", $"not valid JSON: {e.Message}");
+                }
+
+            default:
+                throw new InputException("Content-Type", "use text/csv, application/x-ndjson or application/json");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using EchoMimic.Inference.Checkpoints;
+using EchoMimic.Inference.Networks.PoseEncoding;
+using EchoMimic.Inference.Networks.Unet;
+using EchoMimic.Inference.Networks.Unet3d;
+using EchoMimic.Inference.Networks.Vae;
+using EchoMimic.Inference.Networks.Whisper;
+using static TorchSharp.torch;
+
+namespace EchoMimic.Inference.Pipeline;
+
+/// <summary>
+/// The five networks of EchoMimicV2 inference, with their configs: VAE, reference UNet, denoising UNet (with motion
+/// modules), pose encoder and the whisper encoder. Built from the official configs (real weights), from a fixture's
+/// <c>config.modules</c>, or as seeded demo weights.
+/// </summary>
+public sealed class PipelineModels : IDisposable
+{
+    public required AutoencoderKL Vae { get; init; }
+    public required ReferenceUNet2D ReferenceUnet { get; init; }
+    public required EmoUNet3D DenoisingUnet { get; init; }
+    public required PoseEncoder PoseEncoder { get; init; }
+    public required WhisperAudioEncoder Whisper { get; init; }
+
+    /// <summary>Where the weights came from: "demo (seed N)", a folder path, or a fixture file.</summary>
+    public required string Identity { get; init; }
+
+    public bool IsDemo { get; init; }
+
+    /// <summary>VAE latent scale (0.18215 for sd-vae-ft-mse).</summary>
+    public double VaeScale => Vae.Config.ScalingFactor;
+
+    /// <summary>Builds the networks from a <c>config.modules</c> object (pipeline fixtures; the demo configs).</summary>
+    public static PipelineModels FromModuleConfigs(JsonElement modules, string identity, bool isDemo = false) => new()
+    {
+        Vae = new AutoencoderKL(VaeConfig.FromJson(modules.GetProperty("vae"))),
+        ReferenceUnet = new ReferenceUNet2D(UNet2DConfig.FromJson(modules.GetProperty("reference_unet"))),
+        DenoisingUnet = new EmoUNet3D(EmoUNet3DConfig.FromJson(modules.GetProperty("denoising_unet"))),
+        PoseEncoder = new PoseEncoder(PoseEncoderConfig.FromJson(modules.GetProperty("pose_encoder"))),
+        Whisper = new WhisperAudioEncoder(WhisperEncoderConfig.FromJson(modules.GetProperty("whisper"))),
+        Identity = identity,
+        IsDemo = isDemo,
+    };
+
+    /// <summary>A pipeline fixture's networks with its <c>param.&lt;module&gt;.*</c> weights, loaded strictly.</summary>
+    public static PipelineModels FromFixture(Parity.Fixture fixture)
+    {
+        var models = FromModuleConfigs(fixture.Config.GetProperty("modules"), fixture.Path);
+        StateDictLoader.Load(models.Vae, fixture.StateDict("vae."), sourceName: fixture.Path);
+        StateDictLoader.Load(models.ReferenceUnet, fixture.StateDict("reference_unet."), sourceName: fixture.Path);
+        StateDictLoader.Load(models.DenoisingUnet, fixture.StateDict("denoising_unet."), sourceName: fixture.Path);
+        StateDictLoader.Load(models.PoseEncoder, fixture.StateDict("pose_encoder."), sourceName: fixture.Path);
+        WhisperCheckpoint.LoadEncoder(models.Whisper, fixture.StateDict("whisper."), fixture.Path);
+        models.Eval();
+        return models;
+    }
+
+    public void Eval()
+    {
+        Vae.eval();
+        ReferenceUnet.eval();
+        DenoisingUnet.eval();
+        PoseEncoder.eval();
+        Whisper.eval();
+    }
+
+    public void Dispose()
+    {
+        Vae.Dispose();
+        ReferenceUnet.Dispose();
+        DenoisingUnet.Dispose();
+        PoseEncoder.Dispose();
+        Whisper.Dispose();
+    }
+}
