@@ -122,7 +122,7 @@ public sealed class SegmentRenderer
         for (int f = 0; f < frames; f++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            decoded.Add(models.Vae.Decode(scaled.select(2, f)));
+            decoded.Add(_models.Vae.Decode(scaled.select(2, f)));
             FrameDecoded?.Invoke(f, frames);
         }
         var video = stack(decoded, 2);
