@@ -78,6 +78,7 @@ public sealed class RenderJobOrchestrator : TaskOrchestrator<RenderJobInput, Ren
         job.Board = board;
         await job.PhaseAsync(RenderJobPhases.Rendering);
         await Task.WhenAll(board.Plan.Segments.Select(segment => DispatchAsync(context, input, board, segment)));
+        job.Publish(RenderJobPhases.Rendering);
         while (!board.AllDone)
         {
             var finished = await Task.WhenAny(board.PendingTasks().Append(cancel));

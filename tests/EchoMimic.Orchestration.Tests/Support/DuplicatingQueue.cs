@@ -9,8 +9,11 @@ internal class DuplicatingQueue<T>(IMessageQueue<T> inner) : IMessageQueue<T>
 {
     public int MaxDeliveryCount => inner.MaxDeliveryCount;
 
+    /// <summary>While false, messages pass through once (for a same-plane comparison run).</summary>
+    public bool Enabled { get; set; } = true;
+
     public Task SendAsync(IReadOnlyList<QueueMessage<T>> messages, CancellationToken cancellationToken) =>
-        inner.SendAsync(messages.Concat(messages).ToList(), cancellationToken);
+        inner.SendAsync(Enabled ? messages.Concat(messages).ToList() : messages, cancellationToken);
 
     public Task<IMessageLease<T>?> ReceiveAsync(TimeSpan lockDuration, TimeSpan maxWait, CancellationToken cancellationToken) =>
         inner.ReceiveAsync(lockDuration, maxWait, cancellationToken);
