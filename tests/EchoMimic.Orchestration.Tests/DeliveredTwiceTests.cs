@@ -21,8 +21,9 @@ public sealed class DeliveredTwiceTests
         Assert.Equal(JobStatus.Succeeded, twice.Status);
         Assert.All(twice.Segments, s => Assert.Equal(1, s.Attempts));
         Assert.Equal(once.Segments.Count, twice.Segments.Count);
-        // Each duplicated task was rendered at most once per segment: the second copy found the committed clip.
-        Assert.Equal(twice.Segments.Count, plane.Renderer.Rendered.Count(r => r.JobId == "job-twice"));
+        // Two workers may take both copies of a task at once and both render; the first commit wins and the other
+        // copy's upload is dropped, so the video is the same either way.
+        Assert.InRange(plane.Renderer.Rendered.Count(r => r.JobId == "job-twice"), twice.Segments.Count, 2 * twice.Segments.Count);
         var twiceFrames = await TestMedia.FrameHashesAsync(plane.Blobs.FileOf(JobBlobs.Video("job-twice", "video.mp4")));
         var onceFrames = await TestMedia.FrameHashesAsync(plane.Blobs.FileOf(JobBlobs.Video("job-once", "video.mp4")));
         Assert.Equal(onceFrames, twiceFrames);

@@ -57,10 +57,10 @@ public sealed class WeightsCommand : ICliCommand
         foreach (var module in modules)
         {
             using var built = module.Build();
-            var layout = ModuleLayout.Of(module.Name, built);
+            var layout = ModuleLayout.Of(module.Name, built, module.KeyPrefix);
             var path = Path.Combine(outputDirectory, module.Name + ".json");
             using (var stream = File.Create(path)) layout.WriteJson(stream);
-            var differences = WeightsManifest.Modules.Contains(module.Name) ? layout.Differences(WeightsManifest.Load(module.Name)) : [];
+            var differences = WeightsManifest.Modules.Contains(module.Name) ? layout.Differences(WeightsManifest.Load(module.Name), module.NotBuilt) : [];
             Console.WriteLine($"{(differences.Count == 0 ? "OK  " : "DIFF")} {path}: {layout.NumTensors} tensors, {layout.NumElements:N0} elements{(differences.Count > 0 ? $", {differences.Count} differences from the manifest" : "")}");
             foreach (var d in differences) Console.WriteLine($"     {d}");
             if (differences.Count > 0) failures++;

@@ -35,7 +35,3 @@ public sealed class PrepareJobActivity(IJobPreparer preparer, IBlobStore blobs) 
         return new PrepareResult(await blobs.ReadJsonAsync<PreparedJob>(stored, CancellationToken.None).ConfigureAwait(false), null);
     }
 }
-
-public sealed record PrepareJobInput(string JobId, Core.Jobs.RenderJobSpec Spec);
-
-public sealed record PrepareResult(PreparedJob? Prepared, string? InputError);

@@ -23,14 +23,3 @@ public sealed class RecordJobStatusActivity(IJobIndex index, TimeProvider time) 
         return true;
     }
 }
-
-public sealed record JobStatusUpdate(
-    string JobId,
-    JobStatus Status,
-    string Phase,
-    int SegmentsDone = 0,
-    int SegmentCount = 0,
-    string? OutputUri = null,
-    string? Error = null,
-    string? IdempotencyKey = null,
-    string? CampaignId = null);

@@ -15,5 +15,3 @@ public sealed class StitchJobActivity(IClipStitcher stitcher, IBlobStore blobs) 
             blobs.GetUri(BlobPath.Parse(result.ReportBlob)).ToString());
     }
 }
-
-public sealed record StitchedJob(StitchResult Result, string VideoUrl, string PosterUrl, string ReportUrl);

@@ -45,6 +45,3 @@ public static class RenderJobIntake
         return new JobStart(id, nameof(CampaignOrchestrator), new CampaignInput(parsed.Rows, maxConcurrentRows, webhookUrl, options));
     }
 }
-
-/// <summary>An accepted submission: which orchestrator to start, under which instance id, with which input.</summary>
-public sealed record JobStart(string InstanceId, string Orchestrator, object Input);

@@ -32,7 +32,8 @@ public static class AudioFileDecoder
         if (!File.Exists(path)) throw new InputException(path, "audio file does not exist");
         if (new FileInfo(path).Length == 0) throw new InputException(path, "audio file is empty (zero bytes)");
 
-        var (pcm, exitCode, errors) = RunFfmpeg(path, cancellationToken);
+        // An absolute path keeps ffmpeg from reading a name like "pipe:1" or "http:x" as a protocol.
+        var (pcm, exitCode, errors) = RunFfmpeg(Path.GetFullPath(path), cancellationToken);
         if (exitCode != 0)
         {
             var reason = errors.Contains("does not contain any stream", StringComparison.Ordinal) || errors.Contains("matches no streams", StringComparison.Ordinal)

@@ -33,7 +33,7 @@ public static class WhisperLogMel
         // audio.py: stft[..., :-1].abs() ** 2 (the magnitude is squared, as written, not re^2 + im^2).
         var frames = stft.shape[^1];
         var magnitudes = stft.narrow(-1, 0, frames - 1).abs().pow(2);
-        var mel = matmul(Filters(nMels), magnitudes);
+        var mel = matmul(Filters(nMels).to(magnitudes.device), magnitudes);
         var log = mel.clamp_min(1e-10).log10();
         log = maximum(log, log.max() - 8.0);
         return ((log + 4.0) / 4.0).MoveToOuterDisposeScope();

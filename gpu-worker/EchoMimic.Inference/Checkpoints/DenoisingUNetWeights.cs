@@ -44,8 +44,21 @@ public static class DenoisingUNetWeights
         }
     }
 
-    /// <summary>Strict streaming load of both files into <paramref name="unet"/>; <paramref name="officialLeniency"/> adds <see cref="DroppedByStrictFalse"/>.</summary>
+    /// <summary>Both files as one stream of lazy tensors (shapes without data); a file is open while its tensors are enumerated.</summary>
+    public static IEnumerable<KeyValuePair<string, LazyTensor>> LazyStateDict(string weightsDirectory, bool accelerated)
+    {
+        foreach (var file in Files(weightsDirectory, accelerated))
+        {
+            using var checkpoint = CheckpointReader.Open(file);
+            foreach (var entry in checkpoint.LazyStateDict()) yield return entry;
+        }
+    }
+
+    /// <summary>
+    /// Strict streaming load of both files into <paramref name="unet"/> (tensors read straight into the parameters
+    /// where dtypes match); <paramref name="officialLeniency"/> adds <see cref="DroppedByStrictFalse"/>.
+    /// </summary>
     public static LoadReport Load(nn.Module unet, string weightsDirectory, bool accelerated, bool officialLeniency = false) =>
-        StateDictLoader.Load(unet, StateDict(weightsDirectory, accelerated), officialLeniency ? [DroppedByStrictFalse] : [],
+        StateDictLoader.Load(unet, LazyStateDict(weightsDirectory, accelerated), officialLeniency ? [DroppedByStrictFalse] : [],
             string.Join(" + ", Files(weightsDirectory, accelerated).Select(Path.GetFileName)));
 }

@@ -18,11 +18,12 @@ public sealed class ModuleLayout(string module, IReadOnlyList<LayoutKey> keys)
     public long NumTensors => Keys.Count;
     public long NumElements => Keys.Sum(k => k.Shape.Aggregate(1L, (a, b) => a * b));
 
-    public static ModuleLayout Of(string name, nn.Module module)
+    /// <param name="keyPrefix">prepended to every key (a module built alone whose checkpoint keys carry its parent's name).</param>
+    public static ModuleLayout Of(string name, nn.Module module, string keyPrefix = "")
     {
         var parameters = module.named_parameters().Select(p => p.name).ToHashSet(StringComparer.Ordinal);
         var keys = module.state_dict()
-            .Select(kv => new LayoutKey(kv.Key, kv.Value.shape, TorchDTypes.PythonName(kv.Value.dtype), parameters.Contains(kv.Key) ? "parameter" : "buffer"))
+            .Select(kv => new LayoutKey(keyPrefix + kv.Key, kv.Value.shape, TorchDTypes.PythonName(kv.Value.dtype), parameters.Contains(kv.Key) ? "parameter" : "buffer"))
             .ToList();
         return new ModuleLayout(name, keys);
     }
@@ -50,15 +51,21 @@ public sealed class ModuleLayout(string module, IReadOnlyList<LayoutKey> keys)
         json.WriteEndObject();
     }
 
-    /// <summary>Every key the manifest has and the layout lacks, the reverse, and every shape or kind that differs.</summary>
-    public IReadOnlyList<string> Differences(WeightsManifest manifest)
+    /// <summary>
+    /// Every key the manifest has and the layout lacks (except rows under <paramref name="notBuilt"/>), the reverse,
+    /// and every shape or kind that differs.
+    /// </summary>
+    public IReadOnlyList<string> Differences(WeightsManifest manifest, ToleratedPrefix? notBuilt = null)
     {
         var mine = Keys.ToDictionary(k => k.Key, StringComparer.Ordinal);
         var theirs = manifest.Keys.ToDictionary(k => k.Key, StringComparer.Ordinal);
         var differences = new List<string>();
         foreach (var row in manifest.Keys)
         {
-            if (!mine.TryGetValue(row.Key, out var k)) differences.Add($"missing {row.Key} [{string.Join(",", row.Shape)}]");
+            if (!mine.TryGetValue(row.Key, out var k))
+            {
+                if (notBuilt?.Tolerates(row.Key, ToleratedDifference.Missing) != true) differences.Add($"missing {row.Key} [{string.Join(",", row.Shape)}]");
+            }
             else if (!k.Shape.SequenceEqual(row.Shape)) differences.Add($"shape {row.Key} [{string.Join(",", k.Shape)}] vs manifest [{string.Join(",", row.Shape)}]");
             else if (k.Kind != row.Kind) differences.Add($"kind {row.Key} {k.Kind} vs manifest {row.Kind}");
         }

@@ -23,7 +23,9 @@ public static class ReferenceImage
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputException(path, $"cannot read image ({e.Message})"); }
         if (bytes.Length == 0) throw new InputException(path, "image file is empty (zero bytes)");
-        using var decoded = SKBitmap.Decode(bytes) ?? throw new InputException(path, "is not a readable image (PNG, JPEG or WebP expected)");
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data) ?? throw new InputException(path, "is not a readable image (PNG, JPEG or WebP expected)");
+        using var decoded = SKBitmap.Decode(codec) ?? throw new InputException(path, "image data is damaged and cannot be decoded");
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         using var image = SKImage.FromBitmap(decoded);
         var sampling = new SKSamplingOptions(SKCubicResampler.CatmullRom);

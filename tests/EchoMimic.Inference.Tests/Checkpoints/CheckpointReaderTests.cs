@@ -123,6 +123,13 @@ public sealed class CheckpointReaderTests
 
     private static void CheckFormatDetails(JsonElement expected, Checkpoint checkpoint)
     {
+        if (expected.TryGetProperty("header_length", out var headerLength)) Assert.Equal(headerLength.GetInt64(), checkpoint.Details["header_length"]);
+        if (expected.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+        {
+            var read = (IReadOnlyDictionary<string, string>)checkpoint.Details["safetensors_metadata"]!;
+            Assert.Equal(metadata.EnumerateObject().Select(p => (p.Name, p.Value.ToString())).OrderBy(p => p.Name, StringComparer.Ordinal),
+                read.Select(kv => (kv.Key, kv.Value)).OrderBy(p => p.Key, StringComparer.Ordinal));
+        }
         if (!expected.TryGetProperty("format_details", out var details)) return;
         if (details.TryGetProperty("zip_prefix", out var prefix)) Assert.Equal(prefix.GetString(), checkpoint.Details["zip_prefix"]);
         if (details.TryGetProperty("zip_version_record", out var version)) Assert.Equal(version.GetString(), checkpoint.Details["zip_version_record"]);

@@ -25,9 +25,15 @@ public sealed class FullSizeLayoutTests
         var module = FullSizeModules.All.FirstOrDefault(m => m.Name == name);
         if (module is null) Assert.Skip("no full-size modules are registered in FullSizeModules.All yet");
         using var built = module.Build();
-        var layout = ModuleLayout.Of(name, built);
-        var differences = layout.Differences(WeightsManifest.Load(name));
+        var layout = ModuleLayout.Of(name, built, module.KeyPrefix);
+        var differences = layout.Differences(WeightsManifest.Load(name), module.NotBuilt);
         Assert.True(differences.Count == 0, $"{differences.Count} differences:{Environment.NewLine}{string.Join(Environment.NewLine, differences.Take(50))}");
+    }
+
+    [Fact]
+    public void Every_manifest_has_a_registered_full_size_module()
+    {
+        Assert.Equal(WeightsManifest.Modules.Order(StringComparer.Ordinal), FullSizeModules.All.Select(m => m.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

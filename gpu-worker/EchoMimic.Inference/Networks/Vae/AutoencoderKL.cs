@@ -4,9 +4,6 @@ using static TorchSharp.torch;
 
 namespace EchoMimic.Inference.Networks.Vae;
 
-/// <summary>The diagonal Gaussian posterior of <see cref="AutoencoderKL.Encode"/>: logvar clamped to [-30, 20] as diffusers does.</summary>
-public sealed record LatentDistribution(Tensor Mean, Tensor LogVar, Tensor Std);
-
 /// <summary>
 /// diffusers <c>AutoencoderKL</c> (sd-vae-ft-mse in EchoMimicV2). Keys: <c>encoder.*</c>, <c>decoder.*</c>,
 /// <c>quant_conv.*</c>, <c>post_quant_conv.*</c>. The pipeline uses <see cref="EncodeMean"/> (then multiplies by

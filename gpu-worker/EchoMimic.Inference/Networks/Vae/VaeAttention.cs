@@ -41,8 +41,9 @@ public sealed class VaeAttention : ExplicitModule<Tensor, Tensor>
         var q = _toQ.forward(tokens);
         var k = _toK.forward(tokens);
         var v = _toV.forward(tokens);
-        var scores = matmul(q, k.transpose(1, 2)) * (1.0 / Math.Sqrt(c));
-        var attended = matmul(scores.softmax(-1), v);
+        // diffusers 0.31 runs this through F.scaled_dot_product_attention (AttnProcessor2_0, scale 1/sqrt(c)); the fused
+        // kernel also avoids materialising the (h*w)^2 score matrix (9216^2 floats at 768x768).
+        var attended = nn.functional.scaled_dot_product_attention(q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1)).squeeze(1);
         var output = _toOut[0].forward(attended).transpose(1, 2).reshape(b, c, h, w);
         return (output + input).MoveToOuterDisposeScope();
     }

@@ -4,9 +4,6 @@ using static TorchSharp.torch;
 
 namespace EchoMimic.Inference.Networks.Whisper;
 
-/// <summary>What one encoder call returns: the final output (after <c>ln_post</c>) and the per-layer stack EchoMimicV2 uses.</summary>
-public sealed record WhisperEncoding(Tensor Output, Tensor Embeddings);
-
 /// <summary>
 /// whisper <c>AudioEncoder</c> (<c>src/models/whisper/whisper/model.py</c>): <c>conv1</c> -> GELU -> <c>conv2</c>
 /// (stride 2) -> GELU -> + <c>positional_embedding</c> (persistent buffer) -> <c>blocks.N</c> -> <c>ln_post</c>.

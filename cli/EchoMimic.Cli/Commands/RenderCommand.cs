@@ -1,0 +1,160 @@
+using System.CommandLine;
+using EchoMimic.Core;
+using EchoMimic.Inference.Pipeline;
+using EchoMimic.Inference.Samples;
+using Spectre.Console;
+
+namespace EchoMimic.Cli.Commands;
+
+/// <summary>
+/// <c>echomimic render</c>: portrait + speech + gesture -> MP4 on this machine. Every flag is optional: the bundled
+/// samples (next to the binary), ./pretrained_weights when present (else demo weights), ./out/echomimic.mp4.
+/// </summary>
+public sealed class RenderCommand : ICliCommand
+{
+    public const string DefaultOutput = "out/echomimic.mp4";
+    public const string DefaultWeightsFolder = "pretrained_weights";
+
+    public Command Build()
+    {
+        var image = new Option<string?>("--image") { Description = "reference portrait (PNG, JPEG, WebP); default: the bundled sample" };
+        var audio = new Option<string?>("--audio") { Description = "speech (anything ffmpeg reads); default: the bundled sample" };
+        var pose = new Option<string?>("--pose") { Description = $"built-in gesture name ({string.Join(", ", GestureLibrary.Names)}) or a folder of N.npy frames; default: {BundledSamples.DefaultGesture}" };
+        var output = new Option<string?>("--out") { Description = $"output MP4 (default: {DefaultOutput}); report.json is written beside it" };
+        var weights = new Option<string?>("--weights") { Description = $"official pretrained_weights folder (default: ./{DefaultWeightsFolder} if it exists, else demo weights)" };
+        var accelerated = new Option<bool>("--accelerated") { Description = "the accelerated pipeline (6 steps, CFG 1, *_acc checkpoints)" };
+        var steps = new Option<int?>("--steps") { Description = "denoising steps (default 30, accelerated 6)" };
+        var cfg = new Option<double?>("--cfg") { Description = "classifier-free guidance scale (default 2.5, accelerated 1.0)" };
+        var seed = new Option<long?>("--seed") { Description = "noise seed (default 3407, accelerated 420)" };
+        var width = new Option<int?>("--width") { Description = "video width, a multiple of 8 (default 768; demo weights 256)" };
+        var height = new Option<int?>("--height") { Description = "video height, a multiple of 8 (default 768; demo weights 256)" };
+        var fps = new Option<double?>("--fps") { Description = "frames per second (default 24)" };
+        var noise = new Option<string?>("--noise") { Description = "official (one draw for the clip, as infer.py) or per-frame (keyed by seed and frame; what cloud segments use)" };
+        var command = new Command("render", "render a talking, gesturing video from a portrait, a speech clip and a gesture")
+        {
+            image, audio, pose, output, weights, accelerated, steps, cfg, seed, width, height, fps, noise,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new RenderOptions(parse.GetValue(image), parse.GetValue(audio), parse.GetValue(pose), parse.GetValue(output),
+                parse.GetValue(weights), parse.GetValue(accelerated), parse.GetValue(steps), parse.GetValue(cfg), parse.GetValue(seed),
+                parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(noise));
+            return Run(options);
+        });
+        return command;
+    }
+
+    /// <summary>The parsed flags (null = not given).</summary>
+    public sealed record RenderOptions(string? Image, string? Audio, string? Pose, string? Output, string? Weights, bool Accelerated,
+        int? Steps, double? Cfg, long? Seed, int? Width, int? Height, double? Fps, string? Noise);
+
+    public static int Run(RenderOptions o)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var request = Resolve(o, out var loadModels);
+            using var models = loadModels();
+            if (models.IsDemo)
+                AnsiConsole.MarkupLine("[black on yellow] DEMO WEIGHTS [/] [yellow]no pretrained_weights folder: tiny seeded networks run every stage; the video shows no real person. Use --weights DIR for the official model.[/]");
+            var report = RenderWithProgress(new ClipRenderer(models), request, cancellation.Token);
+            AnsiConsole.MarkupLine($"[green]done[/] {Markup.Escape(report.Video)} ({report.Frames} frames, {report.Width}x{report.Height}, {report.Schedule}, {report.TimingsSeconds.Values.Sum():F1} s); report.json beside it");
+            return 0;
+        }
+        catch (InputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Program.InputError;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled: no output written");
+            return 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Resolves defaults and checks the cheap things (files, names, sizes) before any network is built.</summary>
+    public static RenderRequest Resolve(RenderOptions o, out Func<PipelineModels> loadModels)
+    {
+        var samples = BundledSamples.Find();
+        string Sample(string flag, Func<BundledSamples, string> pick) =>
+            samples is null ? throw new InputException(flag, "no bundled samples found next to the binary; give the file") : pick(samples);
+        var image = o.Image ?? Sample("--image", s => s.Portrait);
+        var audio = o.Audio ?? Sample("--audio", s => s.Speech);
+        var pose = o.Pose is { } p && (Directory.Exists(p) || p.Contains('/') || p.Contains('\\'))
+            ? p
+            : Sample("--pose", s => s.Gesture(o.Pose ?? BundledSamples.DefaultGesture));
+        if (!Directory.Exists(pose)) throw new InputException(pose, "pose folder does not exist");
+        if (!File.Exists(image) && !Directory.Exists(image)) throw new InputException(image, "image file does not exist");
+        if (!File.Exists(audio) && !Directory.Exists(audio)) throw new InputException(audio, "audio file does not exist");
+
+        var weightsDir = o.Weights ?? (Directory.Exists(DefaultWeightsFolder) ? DefaultWeightsFolder : null);
+        bool demo = weightsDir is null;
+        if (weightsDir is not null && !Directory.Exists(weightsDir)) throw new InputException(weightsDir, "weights folder does not exist");
+        bool noSize = o.Width is null && o.Height is null;
+        bool accelerated = o.Accelerated || (demo && o.Steps is null && o.Cfg is null);
+        var defaults = accelerated ? RenderSettings.AcceleratedDefaults : RenderSettings.Standard;
+        int defaultSize = demo && noSize ? DemoWeights.DefaultSize : 768;
+        var settings = defaults with
+        {
+            Width = o.Width ?? o.Height ?? defaultSize,
+            Height = o.Height ?? o.Width ?? defaultSize,
+            Steps = o.Steps ?? defaults.Steps,
+            GuidanceScale = o.Cfg ?? defaults.GuidanceScale,
+            Seed = o.Seed ?? defaults.Seed,
+            Fps = o.Fps ?? defaults.Fps,
+            Accelerated = accelerated,
+            Noise = o.Noise switch
+            {
+                null or "official" => NoiseMode.Official,
+                "per-frame" => NoiseMode.PerFrame,
+                _ => throw new InputException("--noise", $"'{o.Noise}' is not a noise mode (official or per-frame)"),
+            },
+        };
+        if (settings.Width % 8 != 0 || settings.Width <= 0) throw new InputException("--width", $"{settings.Width} is not a positive multiple of 8");
+        if (settings.Height % 8 != 0 || settings.Height <= 0) throw new InputException("--height", $"{settings.Height} is not a positive multiple of 8");
+        if (settings.Steps is < 1 or > 1000) throw new InputException("--steps", $"{settings.Steps} is outside 1..1000");
+        if (!(settings.Fps > 0 && settings.Fps <= 120)) throw new InputException("--fps", $"{settings.Fps} is outside (0, 120]");
+        if (!(settings.GuidanceScale >= 0)) throw new InputException("--cfg", $"{settings.GuidanceScale} must be >= 0");
+
+        if (weightsDir is not null) PretrainedWeights.Require(weightsDir, accelerated);
+        loadModels = demo ? () => DemoWeights.Create() : () => PretrainedWeights.Load(weightsDir!, accelerated);
+        return new RenderRequest(image, audio, pose, o.Output ?? DefaultOutput, settings);
+    }
+
+    private static RenderReport RenderWithProgress(ClipRenderer renderer, RenderRequest request, CancellationToken cancellationToken) =>
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context => renderer.Render(request, new SpectreProgress(context), cancellationToken));
+
+    private sealed class SpectreProgress(ProgressContext context) : IRenderProgress
+    {
+        private ProgressTask? _stage, _steps, _frames;
+
+        public void Stage(string name)
+        {
+            if (_stage is not null) { _stage.IsIndeterminate = false; _stage.Value = 1; _stage.StopTask(); }
+            if (name is "denoising" or "decoding") { _stage = null; return; }
+            _stage = context.AddTask(name, maxValue: 1);
+            _stage.IsIndeterminate = true;
+        }
+
+        public void Step(int done, int total)
+        {
+            _steps ??= context.AddTask("denoising steps", maxValue: total);
+            _steps.Value = done;
+        }
+
+        public void Frame(int done, int total)
+        {
+            _frames ??= context.AddTask("decoding frames", maxValue: total);
+            _frames.Value = done;
+        }
+    }
+}

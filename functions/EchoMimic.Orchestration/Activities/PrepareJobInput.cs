@@ -1,0 +1,3 @@
+namespace EchoMimic.Orchestration.Activities;
+
+public sealed record PrepareJobInput(string JobId, Core.Jobs.RenderJobSpec Spec);

@@ -1,0 +1,5 @@
+using EchoMimic.Core.Ports;
+
+namespace EchoMimic.Orchestration.Activities;
+
+public sealed record PrepareResult(PreparedJob? Prepared, string? InputError);
