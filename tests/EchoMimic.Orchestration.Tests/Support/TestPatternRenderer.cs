@@ -24,6 +24,9 @@ internal sealed class TestPatternRenderer : ISegmentRenderer
 
     public ConcurrentBag<(string JobId, int Segment, int Attempt)> Rendered { get; } = [];
 
+    /// <summary>Added to the blue channel per segment index: makes neighbours disagree, as unrelated noise would.</summary>
+    public int SegmentTint { get; set; }
+
     public async Task<RenderedSegment> RenderAsync(SegmentRenderRequest request, CancellationToken cancellationToken)
     {
         var task = request.Task;
@@ -52,7 +55,7 @@ internal sealed class TestPatternRenderer : ISegmentRenderer
         var frame = new byte[width * height * 3];
         for (var f = task.Segment.RenderStart; f < task.Segment.RenderEnd; f++)
         {
-            Draw(frame, width, height, f);
+            Draw(frame, width, height, f, (byte)(128 + SegmentTint * task.Segment.Index));
             await ffmpeg.StandardInput.BaseStream.WriteAsync(frame, cancellationToken);
         }
 
@@ -67,7 +70,7 @@ internal sealed class TestPatternRenderer : ISegmentRenderer
         return new RenderedSegment(clip, task.Segment.RenderedFrames);
     }
 
-    private static void Draw(byte[] frame, int width, int height, int globalFrame)
+    private static void Draw(byte[] frame, int width, int height, int globalFrame, byte blue)
     {
         for (var y = 0; y < height; y++)
         {
@@ -76,7 +79,7 @@ internal sealed class TestPatternRenderer : ISegmentRenderer
                 var i = (y * width + x) * 3;
                 frame[i] = (byte)(x * 2 + globalFrame * 3);
                 frame[i + 1] = (byte)(y * 2 + globalFrame);
-                frame[i + 2] = 128;
+                frame[i + 2] = blue;
             }
         }
     }
