@@ -68,8 +68,9 @@ public sealed class RenderCommand : ICliCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return Program.InputError;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || cancellation.IsCancellationRequested)
         {
+            // Ctrl-C also reaches ffmpeg (same process group), so a broken pipe can arrive before the token is seen.
             Console.Error.WriteLine("cancelled: no output written");
             return 130;
         }
