@@ -42,12 +42,9 @@ public static class InitialNoise
         return noise.clamp(-Clamp, Clamp).contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>The per-frame generator seed: SplitMix64 of (seed, frame), so neighbouring frames get unrelated streams.</summary>
-    public static ulong FrameSeed(long seed, long frame)
-    {
-        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)frame + 0x632BE59BD9B4E019UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return (z ^ (z >> 31)) & 0x7FFFFFFFFFFFFFFFUL;
-    }
+    /// <summary>
+    /// The per-frame generator seed: Core's <see cref="EchoMimic.Core.Segments.FrameNoise.SeedFor"/>, the one definition
+    /// of "noise keyed by (seed, global frame index)" that the segment planner, the workers and the CLI share.
+    /// </summary>
+    public static ulong FrameSeed(long seed, long frame) => (ulong)EchoMimic.Core.Segments.FrameNoise.SeedFor(seed, checked((int)frame));
 }
