@@ -12,4 +12,5 @@ builder.ConfigureFunctionsWebApplication();
 var settings = builder.Configuration.GetSection(EchoMimicSettings.Section).Get<EchoMimicSettings>() ?? new EchoMimicSettings();
 builder.Services.Configure<EchoMimicSettings>(builder.Configuration.GetSection(EchoMimicSettings.Section));
 builder.Services.AddEchoMimicAzure(settings);
+builder.Services.AddEchoMimicTelemetry(builder.Configuration);
 builder.Build().Run();

@@ -18,7 +18,7 @@ public sealed class ApiFunctionTests
     {
         var index = Index();
         var client = Client();
-        var api = new JobsApi(Starter(index), index);
+        var api = new JobsApi(Starter(index), index, Settings());
 
         var result = Assert.IsType<ObjectResult>(await api.Submit(Request("POST", ValidJobJson), client, Ct));
 
@@ -36,7 +36,7 @@ public sealed class ApiFunctionTests
     {
         var index = Index();
         var client = Client();
-        var api = new JobsApi(Starter(index), index);
+        var api = new JobsApi(Starter(index), index, Settings());
 
         var first = (SubmitResponse)((ObjectResult)await api.Submit(Request("POST", ValidJobJson), client, Ct)).Value!;
         var second = Assert.IsType<ObjectResult>(await api.Submit(Request("POST", ValidJobJson), client, Ct));
@@ -54,7 +54,7 @@ public sealed class ApiFunctionTests
     {
         var index = Index();
         var client = Client();
-        var api = new JobsApi(Starter(index), index);
+        var api = new JobsApi(Starter(index), index, Settings());
 
         var result = Assert.IsType<ObjectResult>(await api.Submit(Request("POST", body), client, Ct));
 
@@ -71,7 +71,7 @@ public sealed class ApiFunctionTests
         var client = Client();
         var progress = JsonSerializer.Serialize(new RenderJobProgress("rendering", 2, 5, 6));
         client.HasInstance("job-1", OrchestrationRuntimeStatus.Running, customStatus: progress);
-        var api = new JobsApi(Starter(Index()), Index());
+        var api = new JobsApi(Starter(Index()), Index(), Settings());
 
         var result = Assert.IsType<ObjectResult>(await api.Status(Request("GET"), "job-1", client, Ct));
 
@@ -86,7 +86,7 @@ public sealed class ApiFunctionTests
     {
         var index = Index();
         await index.AddOrGetAsync(new JobRecord("bad", JobStatus.Failed, Now, Now, Error: "uploads/x/job.json: broken"), Ct);
-        var api = new JobsApi(Starter(index), index);
+        var api = new JobsApi(Starter(index), index, Settings());
 
         var rejected = (JobStatusResponse)((ObjectResult)await api.Status(Request("GET"), "bad", Client(), Ct)).Value!;
         var unknown = Assert.IsType<ObjectResult>(await api.Status(Request("GET"), "nope", Client(), Ct));
@@ -102,7 +102,7 @@ public sealed class ApiFunctionTests
         var client = Client();
         client.HasInstance("running", OrchestrationRuntimeStatus.Running);
         client.HasInstance("done", OrchestrationRuntimeStatus.Completed);
-        var api = new JobsApi(Starter(Index()), Index());
+        var api = new JobsApi(Starter(Index()), Index(), Settings());
 
         var accepted = Assert.IsType<ObjectResult>(await api.Cancel(Request("POST", query: "?reason=wrong%20audio"), "running", client, Ct));
         var conflict = Assert.IsType<ObjectResult>(await api.Cancel(Request("POST"), "done", client, Ct));
@@ -120,7 +120,7 @@ public sealed class ApiFunctionTests
         await index.AddOrGetAsync(new JobRecord("a", JobStatus.Succeeded, Now, Now, CampaignId: "c"), Ct);
         await index.AddOrGetAsync(new JobRecord("b", JobStatus.Running, Now.AddMinutes(1), Now), Ct);
         await index.AddOrGetAsync(new JobRecord("c", JobStatus.Pending, Now.AddMinutes(2), Now, CampaignId: "c"), Ct);
-        var api = new JobsApi(Starter(index), index);
+        var api = new JobsApi(Starter(index), index, Settings());
 
         var all = (JobListResponse)((ObjectResult)await api.List(Request("GET"), Ct)).Value!;
         var campaign = (JobListResponse)((ObjectResult)await api.List(Request("GET", query: "?campaign=c&max=1"), Ct)).Value!;
@@ -136,7 +136,7 @@ public sealed class ApiFunctionTests
     public async Task Campaign_submit_accepts_csv_and_json_and_rejects_a_bad_manifest()
     {
         var client = Client();
-        var api = new CampaignsApi(Starter(Index()));
+        var api = new CampaignsApi(Starter(Index()), Settings());
         const string csv = "id,reference,audio,gesture\nr1,uploads/c/r.png,uploads/c/1.wav,fight\n";
         var json = JsonSerializer.Serialize(new { manifest = csv, format = "csv", campaignId = "spring", maxConcurrentRows = 4,
             webhookUrl = "https://hooks.example.com/done" });
@@ -163,7 +163,7 @@ public sealed class ApiFunctionTests
         client.HasInstance("spring", OrchestrationRuntimeStatus.Running, nameof(CampaignOrchestrator),
             JsonSerializer.Serialize(new CampaignProgress(20, 4, 10, 1)));
         client.HasInstance("job-1", OrchestrationRuntimeStatus.Running);
-        var api = new CampaignsApi(Starter(Index()));
+        var api = new CampaignsApi(Starter(Index()), Settings());
 
         var status = (CampaignStatusResponse)((ObjectResult)await api.Status(Request("GET"), "spring", client, Ct)).Value!;
         var job = Assert.IsType<ObjectResult>(await api.Status(Request("GET"), "job-1", client, Ct));

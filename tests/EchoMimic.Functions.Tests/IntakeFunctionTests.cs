@@ -18,7 +18,7 @@ public sealed class IntakeFunctionTests
     {
         var index = Index();
         var client = Client();
-        var function = new UploadIntakeFunction(Starter(index), index, new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
+        var function = new UploadIntakeFunction(Starter(index), index, Settings(), new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
 
         var result = await function.Run(ValidJobJson, "acme/job-1/job.json", client, Ct);
 
@@ -39,7 +39,7 @@ public sealed class IntakeFunctionTests
         var index = Index();
         var client = Client();
         client.HasInstance("acme-job-1", OrchestrationRuntimeStatus.Running);
-        var function = new UploadIntakeFunction(Starter(index), index, new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
+        var function = new UploadIntakeFunction(Starter(index), index, Settings(), new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
 
         var result = await function.Run(ValidJobJson, "acme/job-1/job.json", client, Ct);
 
@@ -55,7 +55,7 @@ public sealed class IntakeFunctionTests
         client.ScheduleNewOrchestrationInstanceAsync(Arg.Any<TaskName>(), Arg.Any<object?>(), Arg.Any<StartOrchestrationOptions?>(),
                 Arg.Any<CancellationToken>())
             .Returns<string>(_ => throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.AlreadyExists, "exists")));
-        var function = new UploadIntakeFunction(Starter(index), index, new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
+        var function = new UploadIntakeFunction(Starter(index), index, Settings(), new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
 
         var result = await function.Run(ValidJobJson, "acme/job-1/job.json", client, Ct);
 
@@ -68,7 +68,7 @@ public sealed class IntakeFunctionTests
         var index = Index();
         await index.AddOrGetAsync(new JobRecord("other-job", JobStatus.Running, Now, Now, "order-17"), Ct);
         var client = Client();
-        var function = new UploadIntakeFunction(Starter(index), index, new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
+        var function = new UploadIntakeFunction(Starter(index), index, Settings(), new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
 
         var result = await function.Run(ValidJobJson, "acme/job-1/job.json", client, Ct);
 
@@ -84,7 +84,7 @@ public sealed class IntakeFunctionTests
     {
         var index = Index();
         var client = Client();
-        var function = new UploadIntakeFunction(Starter(index), index, new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
+        var function = new UploadIntakeFunction(Starter(index), index, Settings(), new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
 
         Assert.Null(await function.Run(ValidJobJson, name, client, Ct));
 
@@ -97,7 +97,7 @@ public sealed class IntakeFunctionTests
     {
         var index = Index();
         var client = Client();
-        var function = new UploadIntakeFunction(Starter(index), index, new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
+        var function = new UploadIntakeFunction(Starter(index), index, Settings(), new FixedTime(Now), NullLogger<UploadIntakeFunction>.Instance);
 
         var result = await function.Run(ValidJobJson.Replace("speech.wav", "speech.txt", StringComparison.Ordinal),
             "acme/job-2/job.json", client, Ct);
@@ -120,7 +120,7 @@ public sealed class IntakeFunctionTests
                 { "inputs": { "reference": "uploads/spring/ref.png", "pose": { "gesture": "fight" } } }
                 """, overwrite: false, Ct);
             var client = Client();
-            var function = new CampaignIntakeFunction(Starter(Index()), blobs, NullLogger<CampaignIntakeFunction>.Instance);
+            var function = new CampaignIntakeFunction(Starter(Index()), blobs, Settings(), NullLogger<CampaignIntakeFunction>.Instance);
             const string csv = "id,audio\na,uploads/spring/a.wav\nb,uploads/spring/b.wav\n";
 
             var result = await function.Run(csv, "spring/campaign.csv", client, Ct);
@@ -148,7 +148,7 @@ public sealed class IntakeFunctionTests
         try
         {
             var client = Client();
-            var function = new CampaignIntakeFunction(Starter(Index()), new FileSystemBlobStore(root),
+            var function = new CampaignIntakeFunction(Starter(Index()), new FileSystemBlobStore(root), Settings(),
                 NullLogger<CampaignIntakeFunction>.Instance);
 
             var result = await function.Run("id,audio\na,uploads/spring/a.txt\n", "spring/campaign.csv", client, Ct);

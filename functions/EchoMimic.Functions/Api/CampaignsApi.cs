@@ -1,12 +1,13 @@
 using System.Text.Json;
 using EchoMimic.Core;
-using EchoMimic.Core.Campaigns;
 using EchoMimic.Functions.Intake;
+using EchoMimic.Orchestration.Intake;
 using EchoMimic.Orchestration.Campaigns;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace EchoMimic.Functions.Api;
 
@@ -15,7 +16,7 @@ namespace EchoMimic.Functions.Api;
 /// (<c>application/x-ndjson</c>) or a JSON <see cref="CampaignSubmission"/> (manifest text, format, shared
 /// defaults, campaign webhook); GET /campaigns/{id} reports per-row progress and results.
 /// </summary>
-public sealed class CampaignsApi(JobStarter starter)
+public sealed class CampaignsApi(JobStarter starter, IOptions<EchoMimicSettings> settings)
 {
     [Function("SubmitCampaign")]
     public async Task<IActionResult> Submit(
@@ -28,26 +29,17 @@ public sealed class CampaignsApi(JobStarter starter)
         {
             var body = await ApiResults.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
             var submission = ReadSubmission(body, request.ContentType);
-            if (submission.CampaignId is { } id && !JobIds.IsValid(id))
+            var fileName = submission.Format.ToLowerInvariant() switch
             {
-                throw new InputException("campaignId", "may only use letters, digits, '-', '_' and '.' (at most 100 characters)");
-            }
-
-            var format = submission.Format.ToLowerInvariant() switch
-            {
-                "csv" => ManifestFormat.Csv,
-                "jsonl" or "ndjson" => ManifestFormat.JsonLines,
+                "csv" => "manifest.csv",
+                "jsonl" or "ndjson" => "manifest.jsonl",
                 _ => throw new InputException("format", "must be csv or jsonl"),
             };
-            var manifest = CampaignManifestReader.Read(submission.Manifest, format, submission.Defaults?.GetRawText(), "manifest");
-            if (submission.MaxConcurrentRows is < 1 or > 100)
-            {
-                throw new InputException("maxConcurrentRows", "must be from 1 to 100");
-            }
-
-            var campaignId = submission.CampaignId ?? "campaign-" + Guid.NewGuid().ToString("N")[..16];
-            var result = await starter.StartCampaignAsync(client, campaignId, manifest, submission.WebhookUrl,
-                submission.MaxConcurrentRows, cancellationToken).ConfigureAwait(false);
+            // The same acceptance as `echomimic serve`: every row validated, ids checked, before anything starts.
+            var start = RenderJobIntake.AcceptCampaign(submission.Manifest, fileName, submission.Defaults?.GetRawText(),
+                submission.CampaignId, submission.MaxConcurrentRows ?? settings.Value.CampaignConcurrency, submission.WebhookUrl,
+                settings.Value.ToRenderJobOptions(), Random.Shared);
+            var result = await starter.StartAsync(client, start, cancellationToken).ConfigureAwait(false);
             return ApiResults.Json(result.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK,
                 new SubmitResponse(result.Id, result.Started, $"/campaigns/{result.Id}"));
         }

@@ -1,13 +1,14 @@
 using System.Globalization;
 using EchoMimic.Core;
-using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Ports;
 using EchoMimic.Functions.Intake;
+using EchoMimic.Orchestration.Intake;
 using EchoMimic.Orchestration.RenderJobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace EchoMimic.Functions.Api;
 
@@ -15,7 +16,7 @@ namespace EchoMimic.Functions.Api;
 /// The job routes of the HTTP API (the same as <c>echomimic serve</c>; described by GET /openapi.json): submit,
 /// status, cancel, list. Function-key authorization: callers hold a key of the Functions app.
 /// </summary>
-public sealed class JobsApi(JobStarter starter, IJobIndex index)
+public sealed class JobsApi(JobStarter starter, IJobIndex index, IOptions<EchoMimicSettings> settings)
 {
     public const int MaxListCount = 500;
 
@@ -26,18 +27,20 @@ public sealed class JobsApi(JobStarter starter, IJobIndex index)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RenderJobSpec spec;
+        JobStart start;
         try
         {
-            spec = RenderJobSpecReader.Read(await ApiResults.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false),
-                "request body");
+            // The same acceptance as `echomimic serve`: validation, and an id derived from the idempotency key.
+            start = RenderJobIntake.AcceptJob(await ApiResults.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false),
+                "request body", settings.Value.ToRenderJobOptions(), jobId: null, Random.Shared);
         }
         catch (InputException e)
         {
             return ApiResults.BadRequest(e);
         }
 
-        var jobId = JobIds.New();
+        var spec = ((RenderJobInput)start.Input).Spec;
+        var jobId = start.InstanceId;
         if (spec.IdempotencyKey is { } key && await index.FindByIdempotencyKeyAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
         {
             return ApiResults.Json(StatusCodes.Status200OK, new SubmitResponse(existing.JobId, false, $"/jobs/{existing.JobId}"));

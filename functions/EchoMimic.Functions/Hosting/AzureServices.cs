@@ -8,6 +8,8 @@ using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
 using EchoMimic.Functions.Intake;
 using EchoMimic.Infrastructure.Azure;
+using EchoMimic.Infrastructure.Telemetry;
+using EchoMimic.Infrastructure.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -18,7 +20,7 @@ namespace EchoMimic.Functions.Hosting;
 /// DefaultAzureCredential (the app's user-assigned managed identity, picked by AZURE_CLIENT_ID); with
 /// EchoMimic:StorageConnectionString set (Azurite) storage uses it, and without a Service Bus namespace the segment
 /// queue falls back to a Storage queue, as in the local stack. The engine-side ports (IJobPreparer, IClipStitcher)
-/// and the webhook transport are registered by their own projects' extensions where the app includes them.
+/// are not registered here: see docs/azure.md (open point).
 /// </summary>
 public static class AzureServices
 {
@@ -63,7 +65,9 @@ public static class AzureServices
             services.AddSingleton(new WebhookSigner(secret));
         }
 
-        services.AddSingleton(settings.AllowPrivateWebhookTargets ? WebhookTargetPolicy.AllowPrivate : WebhookTargetPolicy.PublicOnly);
+        var policy = settings.AllowPrivateWebhookTargets ? WebhookTargetPolicy.AllowPrivate : WebhookTargetPolicy.PublicOnly;
+        services.AddSingleton(policy);
+        services.AddSingleton<IWebhookTransport>(_ => new MeasuredWebhookTransport(new HttpWebhookTransport(policy)));
         services.AddSingleton<JobStarter>();
         return services;
     }

@@ -1,9 +1,10 @@
 using EchoMimic.Core;
-using EchoMimic.Core.Campaigns;
 using EchoMimic.Core.Ports;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using EchoMimic.Orchestration.Intake;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EchoMimic.Functions.Intake;
 
@@ -13,7 +14,8 @@ namespace EchoMimic.Functions.Intake;
 /// defaults. The folder names the campaign, so a duplicated event starts nothing new. A manifest with a bad
 /// row starts nothing at all (the reader rejects it whole, naming row and field).
 /// </summary>
-public sealed class CampaignIntakeFunction(JobStarter starter, IBlobStore blobs, ILogger<CampaignIntakeFunction> logger)
+public sealed class CampaignIntakeFunction(JobStarter starter, IBlobStore blobs, IOptions<EchoMimicSettings> settings,
+    ILogger<CampaignIntakeFunction> logger)
 {
     public const string Name = "CampaignIntake";
     public const string DefaultsFileName = "campaign.defaults.json";
@@ -35,14 +37,14 @@ public sealed class CampaignIntakeFunction(JobStarter starter, IBlobStore blobs,
 
         try
         {
-            var campaignId = JobIds.FromUploadFolder(name);
+            var campaignId = UploadFolders.IdOf(name);
             var manifestPath = new BlobPath(BlobContainers.Uploads, name);
             var defaults = await blobs.ReadBytesAsync(manifestPath.Sibling(DefaultsFileName), cancellationToken)
                 .ConfigureAwait(false);
-            var manifest = CampaignManifestReader.Read(content, CampaignManifestReader.FormatOf(fileName),
-                defaults is null ? null : System.Text.Encoding.UTF8.GetString(defaults), manifestPath.ToString());
-            return await starter.StartCampaignAsync(client, campaignId, manifest, webhookUrl: null,
-                maxConcurrentRows: null, cancellationToken).ConfigureAwait(false);
+            var start = RenderJobIntake.AcceptCampaign(content, fileName,
+                defaults is null ? null : System.Text.Encoding.UTF8.GetString(defaults), campaignId,
+                settings.Value.CampaignConcurrency, webhookUrl: null, settings.Value.ToRenderJobOptions(), Random.Shared);
+            return await starter.StartAsync(client, start, cancellationToken).ConfigureAwait(false);
         }
         catch (InputException e)
         {

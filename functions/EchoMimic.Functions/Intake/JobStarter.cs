@@ -1,7 +1,6 @@
-using EchoMimic.Core.Campaigns;
 using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Ports;
-using EchoMimic.Orchestration.Campaigns;
+using EchoMimic.Orchestration.Intake;
 using EchoMimic.Orchestration.RenderJobs;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -37,16 +36,14 @@ public sealed class JobStarter(IJobIndex index, IOptions<EchoMimicSettings> sett
         return new StartResult(jobId, started);
     }
 
-    public async Task<StartResult> StartCampaignAsync(DurableTaskClient client, string campaignId,
-        CampaignManifest manifest, Uri? webhookUrl, int? maxConcurrentRows, CancellationToken cancellationToken)
+    /// <summary>Starts an accepted campaign (or any accepted start) unless its instance exists.</summary>
+    public async Task<StartResult> StartAsync(DurableTaskClient client, JobStart start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(manifest);
-        var input = new CampaignInput(manifest.Rows, maxConcurrentRows ?? settings.Value.CampaignConcurrency, webhookUrl,
-            settings.Value.ToRenderJobOptions());
-        var started = await ScheduleOnceAsync(client, nameof(CampaignOrchestrator), campaignId, input, cancellationToken)
+        ArgumentNullException.ThrowIfNull(start);
+        var started = await ScheduleOnceAsync(client, start.Orchestrator, start.InstanceId, start.Input, cancellationToken)
             .ConfigureAwait(false);
-        return new StartResult(campaignId, started);
+        return new StartResult(start.InstanceId, started);
     }
 
     private async Task<bool> ScheduleOnceAsync(DurableTaskClient client, string orchestrator, string instanceId,

@@ -3,19 +3,22 @@ using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Ports;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using EchoMimic.Orchestration.Intake;
+using EchoMimic.Orchestration.RenderJobs;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EchoMimic.Functions.Intake;
 
 /// <summary>
 /// Starts a render job when a <c>job.json</c> lands in the uploads container. Event Grid (BlobCreated, filtered to
 /// */job.json by bicep/modules/eventgrid.bicep) delivers at least once and in any order, so: the job id comes from
-/// the folder (<see cref="JobIds"/>), a second event for the same job starts nothing, and inputs uploaded after
+/// the folder (<see cref="UploadFolders"/>), a second event for the same job starts nothing, and inputs uploaded after
 /// job.json are awaited by the orchestrator itself. An invalid job.json is recorded as a failed job with the
 /// validation error, never retried.
 /// </summary>
-public sealed class UploadIntakeFunction(JobStarter starter, IJobIndex index, TimeProvider time,
-    ILogger<UploadIntakeFunction> logger)
+public sealed class UploadIntakeFunction(JobStarter starter, IJobIndex index, IOptions<EchoMimicSettings> settings,
+    TimeProvider time, ILogger<UploadIntakeFunction> logger)
 {
     public const string Name = "UploadIntake";
 
@@ -27,7 +30,7 @@ public sealed class UploadIntakeFunction(JobStarter starter, IJobIndex index, Ti
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!name.EndsWith("/" + JobIds.JobFileName, StringComparison.Ordinal) && name != JobIds.JobFileName)
+        if (!name.EndsWith("/" + UploadFolders.JobFileName, StringComparison.Ordinal) && name != UploadFolders.JobFileName)
         {
             return null;
         }
@@ -35,7 +38,7 @@ public sealed class UploadIntakeFunction(JobStarter starter, IJobIndex index, Ti
         string jobId;
         try
         {
-            jobId = JobIds.FromUploadFolder(name);
+            jobId = UploadFolders.IdOf(name);
         }
         catch (InputException e)
         {
@@ -46,7 +49,9 @@ public sealed class UploadIntakeFunction(JobStarter starter, IJobIndex index, Ti
         RenderJobSpec spec;
         try
         {
-            spec = RenderJobSpecReader.Read(content, $"{BlobContainers.Uploads}/{name}");
+            var start = RenderJobIntake.AcceptJob(content, $"{BlobContainers.Uploads}/{name}", settings.Value.ToRenderJobOptions(),
+                jobId, Random.Shared);
+            spec = ((RenderJobInput)start.Input).Spec;
         }
         catch (InputException e)
         {

@@ -66,14 +66,16 @@ public sealed record GestureSequence(double Fps, IReadOnlyList<GestureFrame> Fra
                 xy[(PersonPose.FaceStart + k) * 2 + 1] = frame.Faces.Data[k * 2 + 1];
                 scores[PersonPose.FaceStart + k] = (float)frame.FacesScore.Data[k];
             }
-            for (int hand = 0; hand < Math.Min(2, frame.HandCount); hand++)
+            // hands = [left hands of all persons; right hands of all persons]: person 0's are rows 0 and N.
+            int persons = frame.HandCount / 2;
+            for (int side = 0; side < 2 && persons > 0; side++)
             {
-                int start = hand == 0 ? PersonPose.LeftHandStart : PersonPose.RightHandStart;
+                int start = side == 0 ? PersonPose.LeftHandStart : PersonPose.RightHandStart, row = side * persons;
                 for (int k = 0; k < 21; k++)
                 {
-                    xy[(start + k) * 2] = frame.HandX(hand, k);
-                    xy[(start + k) * 2 + 1] = frame.HandY(hand, k);
-                    scores[start + k] = (float)frame.HandScore(hand, k);
+                    xy[(start + k) * 2] = frame.HandX(row, k);
+                    xy[(start + k) * 2 + 1] = frame.HandY(row, k);
+                    scores[start + k] = (float)frame.HandScore(row, k);
                 }
             }
             result.Add(new GestureFrame(xy, scores, false));

@@ -36,11 +36,15 @@ public sealed record NormalizedPose(double[] BodyXy, bool[] BodyVisible, double[
     public static NormalizedPose FromFrame(PoseFrame frame)
     {
         var visible = Enumerable.Range(0, 18).Select(j => frame.BodySubset.Data.Length > j && frame.BodySubset.Data[j] >= 0).ToArray();
-        int hands = Math.Min(frame.HandCount, 2);
+        // hands = [left hands of all persons; right hands of all persons]: person 0's are rows 0 and N.
+        int persons = frame.HandCount / 2;
         var handXy = new double[84];
         var handScore = new double[42];
-        Array.Copy(frame.Hands.Data, handXy, hands * 42);
-        Array.Copy(frame.HandsScore.Data, handScore, hands * 21);
+        for (int side = 0; side < 2 && persons > 0; side++)
+        {
+            Array.Copy(frame.Hands.Data, side * persons * 42, handXy, side * 42, 42);
+            Array.Copy(frame.HandsScore.Data, side * persons * 21, handScore, side * 21, 21);
+        }
         return new NormalizedPose(
             frame.BodyCandidate.Data.Take(36).ToArray(), visible,
             frame.Faces.Data.Take(136).ToArray(), frame.FacesScore.Data.Take(68).ToArray(),

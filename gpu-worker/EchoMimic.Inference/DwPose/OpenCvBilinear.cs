@@ -23,6 +23,9 @@ public static class OpenCvBilinear
     /// <summary><c>cv2.resize(img, (width, height), interpolation=cv2.INTER_LINEAR)</c> on a uint8 image.</summary>
     public static RgbImage Resize(RgbImage source, int height, int width)
     {
+        // resize.cpp: INTER_LINEAR with an exact 2x downscale on both axes is switched to INTER_AREA's fast path
+        // (e.g. a 1280x720 frame letterboxed to 640x360).
+        if (source.Width == 2 * width && source.Height == 2 * height) return HalveByArea(source, height, width);
         var (xOffset, xAlpha) = ResizeTaps(source.Width, width, clampWeights: true);
         var (yOffset, yBeta) = ResizeTaps(source.Height, height, clampWeights: false);
         var output = new byte[height * width * 3];
@@ -50,6 +53,22 @@ public static class OpenCvBilinear
             for (int i = vectorEnd; i < n; i++)
                 output[outRow + i] = SaturateByte((b0 * row0[i] + b1 * row1[i] + (1 << 21)) >> 22);
         }
+        return new RgbImage(height, width, output);
+    }
+
+    /// <summary>resizeAreaFast_ with a 2x2 block: (a + b + c + d + 2) &gt;&gt; 2.</summary>
+    private static RgbImage HalveByArea(RgbImage source, int height, int width)
+    {
+        var output = new byte[height * width * 3];
+        var p = source.Pixels;
+        int stride = source.Width * 3;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int i = (2 * y) * stride + 2 * x * 3;
+                for (int c = 0; c < 3; c++)
+                    output[(y * width + x) * 3 + c] = (byte)((p[i + c] + p[i + 3 + c] + p[i + stride + c] + p[i + stride + 3 + c] + 2) >> 2);
+            }
         return new RgbImage(height, width, output);
     }
 

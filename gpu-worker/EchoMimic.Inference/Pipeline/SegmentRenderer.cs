@@ -17,7 +17,6 @@ public sealed class SegmentRenderer
     public SegmentRenderer(PipelineModels models)
     {
         _models = models;
-        NnpackSwitch.Disable();
     }
 
     /// <summary>Called after each scheduler step with (step index, step count, latents).</summary>

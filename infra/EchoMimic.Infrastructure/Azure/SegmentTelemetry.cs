@@ -26,6 +26,11 @@ public static class SegmentTelemetry
     public static Counter<long> Retries { get; } =
         Meter.CreateCounter<long>("echomimic.segment.retries", description: "Segment deliveries after the first (abandon or lock expiry)");
 
+    /// <summary>The cost figure of the product: GPU time spent per second of finished video.</summary>
+    public static Histogram<double> GpuSecondsPerVideoSecond { get; } =
+        Meter.CreateHistogram<double>("echomimic.segment.gpu_seconds_per_video_second", "s/s",
+            "Render time of a segment divided by the seconds of video it adds (its frames without the overlap / fps)");
+
     public static Counter<long> DeadLetters { get; } =
         Meter.CreateCounter<long>("echomimic.segment.dead_letters", description: "Segment tasks dead-lettered");
 

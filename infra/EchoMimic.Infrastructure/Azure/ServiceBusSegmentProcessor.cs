@@ -93,9 +93,15 @@ public sealed class ServiceBusSegmentProcessor : IAsyncDisposable
         span?.SetTag("messaging.message.id", message.MessageId);
         span?.SetTag("messaging.servicebus.delivery_count", message.DeliveryCount);
         span?.SetTag("echomimic.queue_wait_s", queueWait.TotalSeconds);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await handler(task, message.DeliveryCount, args.CancellationToken).ConfigureAwait(false);
+            var videoSeconds = (double)(task.Segment.End - task.Segment.Start) / Math.Max(1, task.Settings.Fps);
+            if (videoSeconds > 0)
+            {
+                SegmentTelemetry.GpuSecondsPerVideoSecond.Record(Stopwatch.GetElapsedTime(started).TotalSeconds / videoSeconds);
+            }
         }
         catch (Exception e) when (e is PermanentSegmentFailureException or InputException
             || (!args.CancellationToken.IsCancellationRequested && message.DeliveryCount >= options.MaxDeliveryCount))

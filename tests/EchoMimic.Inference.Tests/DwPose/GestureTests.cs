@@ -119,4 +119,19 @@ public sealed class GestureTests
         foreach (var i in new[] { 0, official.Count / 2, official.Count - 1 })
             Assert.Equal(PoseMapRenderer.RenderFrame(official[i], 768, 768, out _), PoseMapRenderer.RenderFrame(sequence.ToPoseFrame(i), 768, 768, out _));
     }
+
+    [Fact]
+    public void Two_person_frame_uses_person_0_hands_from_the_stacked_layout()
+    {
+        // hands rows: [L0, L1, R0, R1] (dwpose_detector.py vstack); row r holds x = r + 0.1 everywhere.
+        var hands = new NpyArray(Enumerable.Range(0, 4 * 21 * 2).Select(i => i / 42 + 0.1).ToArray(), [4, 21, 2]);
+        var frame = new PoseFrame(hands, new NpyArray(Enumerable.Repeat(0.9, 84).ToArray(), [4, 21]), [768, 768, 0, 768, 0, 768],
+            NpyArray.Zeros(36, 2), NpyArray.Zeros(2, 18), NpyArray.Zeros(2, 18), NpyArray.Zeros(2, 68, 2), NpyArray.Zeros(2, 68), 0);
+        var pose = NormalizedPose.FromFrame(frame);
+        Assert.Equal(0.1, pose.Hand(0, 5).X);
+        Assert.Equal(2.1, pose.Hand(1, 5).X);
+        var sequence = GestureSequence.FromPoseFrames([frame], 24);
+        Assert.Equal(0.1, sequence.Frames[0].X(PersonPose.LeftHandStart + 5));
+        Assert.Equal(2.1, sequence.Frames[0].X(PersonPose.RightHandStart + 5));
+    }
 }

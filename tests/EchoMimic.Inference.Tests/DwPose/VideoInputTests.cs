@@ -65,6 +65,23 @@ public sealed class VideoInputTests
     }
 
     [Fact]
+    public void Sequence_extracted_from_a_video_round_trips_through_npy_and_draws_identically()
+    {
+        // lavfi testsrc: the tiny random detector finds "people" on it (arbitrary, but a real extraction path).
+        var path = MakeVideo("testsrc=size=320x240:rate=10:duration=0.5", "test.nut", "-c:v", "ffv1");
+        var models = DwPoseInputErrorTests.TinyModels();
+        using var estimator = DwPoseEstimator.Open(DwPoseModelFiles.InFolder(models));
+        var (sequence, report) = GestureExtractor.Extract(VideoFrameSource.Open(path, 10), estimator, cancellation: TestContext.Current.CancellationToken);
+        Assert.Equal(5, report.Frames);
+        var folder = Directory.CreateTempSubdirectory("dwpose-extract-").FullName;
+        Pose.NpyPoseWriter.WriteFolder(folder, sequence.ToPoseFrames());
+        var read = Pose.NpyPoseReader.ReadFolder(folder);
+        Assert.Equal(5, read.Count);
+        for (int i = 0; i < read.Count; i++)
+            Assert.Equal(Pose.PoseMapRenderer.RenderFrame(sequence.ToPoseFrame(i), 768, 768, out _), Pose.PoseMapRenderer.RenderFrame(read[i], 768, 768, out _));
+    }
+
+    [Fact]
     public void Encoder_writes_a_video_ffprobe_reads_back()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("dwpose-enc-").FullName, "out.mp4");
