@@ -43,3 +43,9 @@ catch (OperationCanceledException) when (stopping.IsCancellationRequested)
 {
     return 0;
 }
+catch (Exception e)
+{
+    // Unreachable Service Bus or storage after the SDKs' retries: exit non-zero so Container Apps restarts the replica.
+    Console.Error.WriteLine($"worker: stopped by {e.GetType().Name}: {e.Message}");
+    return 1;
+}

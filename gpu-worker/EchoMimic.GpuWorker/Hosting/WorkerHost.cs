@@ -45,11 +45,25 @@ public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
             await using var segments = new ServiceBusSegmentQueue(client, settings.SegmentQueue, settings.MaxDeliveryCount);
             var renderer = new EngineSegmentRenderer(models);
 
+            // A loop that fails (e.g. Service Bus unreachable after the SDK's retries) stops the others too, so the
+            // process exits with the error and Container Apps restarts the replica instead of it idling half-alive.
+            using var anyFailed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var loops = Enumerable.Range(0, settings.Loops).Select(i =>
             {
                 var worker = new SegmentWorker(segments, results, blobs, renderer,
                     new SegmentWorkerOptions($"{settings.WorkerId}-{i}"), TimeProvider.System);
-                return Task.Run(() => worker.RunAsync(stopping), CancellationToken.None);
+                return Task.Run(async () =>
+                {
+                    try
+                    {
+                        await worker.RunAsync(anyFailed.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        await anyFailed.CancelAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                }, CancellationToken.None);
             }).ToArray();
             health.Ready = true;
             Console.Error.WriteLine($"worker: {settings.Loops} loop(s) on {settings.SegmentQueue}, models {models.Identity}");
