@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes the weights available and verified, starts the health endpoint, then runs the worker.
+# Makes the weights available and verified, then runs the worker (which serves /healthz).
 #  - /weights already populated (an Azure Files mount, or a warm replica): every file is checked against the
 #    manifest (sha256sum format: "<sha256>  <relative path>").
 #  - otherwise each file listed in the manifest blob is downloaded from the weights container with the
@@ -46,6 +46,6 @@ fi
 echo "weights: $(wc -l < manifest.sha256) files verified"
 cd /app
 
-echo ok > /srv/health/healthz
-busybox httpd -p 8080 -h /srv/health
+# /healthz on 8080 is served by the worker process itself (Hosting/HealthEndpoint.cs): 503 while it loads the
+# models, 200 once its loops run.
 exec "$@"

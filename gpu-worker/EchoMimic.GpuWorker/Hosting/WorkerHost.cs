@@ -1,0 +1,74 @@
+using Azure.Identity;
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Inference.Jobs;
+using EchoMimic.Inference.Pipeline;
+using EchoMimic.Infrastructure.Azure;
+
+namespace EchoMimic.GpuWorker.Hosting;
+
+/// <summary>
+/// Composes the production worker: Azure Blob store, Service Bus segment queue and Storage results queue (all with
+/// DefaultAzureCredential, i.e. the replica's managed identity selected by AZURE_CLIENT_ID), the engine renderer over
+/// the pretrained weights, and <see cref="WorkerSettings.Loops"/> <see cref="SegmentWorker"/> loops sharing them.
+/// Cancellation (SIGTERM on scale-in) stops the loops; a segment being rendered is left unsettled, so disposing its
+/// lease abandons it and another replica renders it.
+/// </summary>
+public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
+{
+    /// <summary>Loads the models (an <see cref="Core.InputException"/> when the weights folder fails its check).</summary>
+    public PipelineModels LoadModels()
+    {
+        if (settings.DemoWeights)
+        {
+            Console.Error.WriteLine("worker: DEMO weights (random, deterministic): output is not a real rendering");
+            return DemoWeights.Create();
+        }
+
+        return PretrainedWeights.Load(settings.WeightsDirectory, settings.AcceleratedWeights);
+    }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var models = await Task.Run(LoadModels, stopping).ConfigureAwait(false);
+        using (models)
+        {
+            models.Eval();
+            var credential = new DefaultAzureCredential();
+            var blobs = new AzureBlobStore(new BlobServiceClient(settings.BlobEndpoint, credential));
+            // The Functions queue trigger reads plain JSON (host.json messageEncoding: none), the adapter's format.
+            var results = new AzureResultQueue(new QueueServiceClient(settings.QueueEndpoint, credential), settings.ResultQueue,
+                settings.MaxDeliveryCount);
+            await using var client = new ServiceBusClient(settings.ServiceBusNamespace, credential);
+            await using var segments = new ServiceBusSegmentQueue(client, settings.SegmentQueue, settings.MaxDeliveryCount);
+            var renderer = new EngineSegmentRenderer(models);
+
+            // A loop that fails (e.g. Service Bus unreachable after the SDK's retries) stops the others too, so the
+            // process exits with the error and Container Apps restarts the replica instead of it idling half-alive.
+            using var anyFailed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            var loops = Enumerable.Range(0, settings.Loops).Select(i =>
+            {
+                var worker = new SegmentWorker(segments, results, blobs, renderer,
+                    new SegmentWorkerOptions($"{settings.WorkerId}-{i}"), TimeProvider.System);
+                return Task.Run(async () =>
+                {
+                    try
+                    {
+                        await worker.RunAsync(anyFailed.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        await anyFailed.CancelAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                }, CancellationToken.None);
+            }).ToArray();
+            health.Ready = true;
+            Console.Error.WriteLine($"worker: {settings.Loops} loop(s) on {settings.SegmentQueue}, models {models.Identity}");
+            await Task.WhenAll(loops).ConfigureAwait(false);
+            health.Ready = false;
+        }
+    }
+}
