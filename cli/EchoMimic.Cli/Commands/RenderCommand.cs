@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EchoMimic.Cli.Local;
 using EchoMimic.Core;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Inference.Samples;
@@ -30,15 +31,21 @@ public sealed class RenderCommand : ICliCommand
         var height = new Option<int?>("--height") { Description = "video height, a multiple of 8 (default 768; demo weights 256)" };
         var fps = new Option<double?>("--fps") { Description = "frames per second (default 24)" };
         var noise = new Option<string?>("--noise") { Description = "official (one draw for the clip, as infer.py) or per-frame (keyed by seed and frame; what cloud segments use)" };
+        var workers = new Option<int>("--workers") { Description = "in-process workers rendering segments in parallel (default 1)", DefaultValueFactory = _ => 1 };
+        var segmentLength = new Option<int>("--segment-length") { Description = $"frames a segment owns (default {Core.Segments.SegmentPlanner.DefaultSegmentLength}; each renders {Core.Segments.SegmentPlanner.MinimumOverlap} more per seam)", DefaultValueFactory = _ => Core.Segments.SegmentPlanner.DefaultSegmentLength };
         var command = new Command("render", "render a talking, gesturing video from a portrait, a speech clip and a gesture")
         {
-            image, audio, pose, output, weights, accelerated, steps, cfg, seed, width, height, fps, noise,
+            image, audio, pose, output, weights, accelerated, steps, cfg, seed, width, height, fps, noise, workers, segmentLength,
         };
         command.SetAction(parse =>
         {
             var options = new RenderOptions(parse.GetValue(image), parse.GetValue(audio), parse.GetValue(pose), parse.GetValue(output),
                 parse.GetValue(weights), parse.GetValue(accelerated), parse.GetValue(steps), parse.GetValue(cfg), parse.GetValue(seed),
-                parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(noise));
+                parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(noise))
+            {
+                Workers = parse.GetValue(workers),
+                SegmentLength = parse.GetValue(segmentLength),
+            };
             return Run(options);
         });
         return command;
@@ -46,7 +53,13 @@ public sealed class RenderCommand : ICliCommand
 
     /// <summary>The parsed flags (null = not given).</summary>
     public sealed record RenderOptions(string? Image, string? Audio, string? Pose, string? Output, string? Weights, bool Accelerated,
-        int? Steps, double? Cfg, long? Seed, int? Width, int? Height, double? Fps, string? Noise);
+        int? Steps, double? Cfg, long? Seed, int? Width, int? Height, double? Fps, string? Noise)
+    {
+        /// <summary>In-process workers (issue 10: <c>--workers N</c>, default 1).</summary>
+        public int Workers { get; init; } = 1;
+
+        public int SegmentLength { get; init; } = Core.Segments.SegmentPlanner.DefaultSegmentLength;
+    }
 
     public static int Run(RenderOptions o)
     {
@@ -59,8 +72,12 @@ public sealed class RenderCommand : ICliCommand
             using var models = loadModels();
             if (models.IsDemo)
                 AnsiConsole.MarkupLine("[black on yellow] DEMO WEIGHTS [/] [yellow]no pretrained_weights folder: tiny seeded networks run every stage; the video shows no real person. Use --weights DIR for the official model.[/]");
-            var report = RenderWithProgress(new ClipRenderer(models), request, cancellation.Token);
-            AnsiConsole.MarkupLine($"[green]done[/] {Markup.Escape(report.Video)} ({report.Frames} frames, {report.Width}x{report.Height}, {report.Schedule}, {report.TimingsSeconds.Values.Sum():F1} s); report.json beside it");
+            // The product's path (issue 10): RenderJobOrchestrator on the in-memory Durable Task host, N in-process workers.
+            var result = AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(context => OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, new ConsoleRenderProgress(context), cancellation.Token))
+                .GetAwaiter().GetResult();
+            AnsiConsole.MarkupLine($"[green]done[/] {Markup.Escape(result.Video)} ({result.Frames} frames in {result.Segments} segments on {o.Workers} worker(s), seam ratio {result.SeamRatio?.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, {result.WallSeconds:F1} s); report.json beside it");
             return 0;
         }
         catch (InputException e)

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EchoMimic.Infrastructure.DurableTask;
 
@@ -23,11 +24,17 @@ public sealed class InMemoryDurableTaskHost : IAsyncDisposable
 
     /// <param name="register">Adds orchestrators and activities (e.g. <c>AddEchoMimicOrchestrations</c>).</param>
     /// <param name="services">Registers the ports the activities need.</param>
+    /// <param name="loggerFactory">Where the host's own logs go (the CLI passes a quiet one); null keeps the package's default.</param>
     public static async Task<InMemoryDurableTaskHost> StartAsync(Action<DurableTaskRegistry> register,
-        Action<IServiceCollection> services, CancellationToken cancellationToken = default)
+        Action<IServiceCollection> services, CancellationToken cancellationToken = default, ILoggerFactory? loggerFactory = null)
     {
-        var host = await DurableTaskTestHost.StartAsync(register, new DurableTaskTestHostOptions { ConfigureServices = services },
-            cancellationToken).ConfigureAwait(false);
+        var options = new DurableTaskTestHostOptions { ConfigureServices = services };
+        if (loggerFactory is not null)
+        {
+            options.LoggerFactory = loggerFactory;
+        }
+
+        var host = await DurableTaskTestHost.StartAsync(register, options, cancellationToken).ConfigureAwait(false);
         return new InMemoryDurableTaskHost(host);
     }
 
