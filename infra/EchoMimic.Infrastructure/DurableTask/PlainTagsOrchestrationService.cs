@@ -10,7 +10,8 @@ namespace EchoMimic.Infrastructure.DurableTask;
 /// ExecutionStartedEvent with the protobuf request's tag map (Google.Protobuf MapField) as <c>Tags</c>; the Azure
 /// Storage provider queues messages as Newtonsoft JSON with type names and cannot resolve that type when it reads the
 /// message back (measured: "Error resolving type ... MapField`2", the child never starts). The in-memory backend
-/// never serializes, so only this pairing needs it: tags are copied into a plain dictionary before messages are stored.
+/// never serializes, so only this pairing needs it: tags are copied into a plain dictionary and the server's own
+/// history event subclass is replaced by the base event before anything is stored.
 /// </summary>
 public class PlainTagsOrchestrationService : DispatchProxy
 {
@@ -42,6 +43,10 @@ public class PlainTagsOrchestrationService : DispatchProxy
                     case TaskMessage message:
                         Plain(message);
                         break;
+                    case OrchestrationRuntimeState runtimeState:
+                        PlainHistory(runtimeState.Events);
+                        PlainHistory(runtimeState.NewEvents);
+                        break;
                     case OrchestrationState { Tags: { } tags } state when tags is not Dictionary<string, string>:
                         state.Tags = new Dictionary<string, string>(tags);
                         break;
@@ -57,6 +62,28 @@ public class PlainTagsOrchestrationService : DispatchProxy
         {
             ExceptionDispatchInfo.Throw(e.InnerException);
             throw;
+        }
+    }
+
+    // The server records a sub-orchestration start as its own subclass of SubOrchestrationInstanceCreatedEvent; the
+    // Azure Storage history table cannot read that row back ("The TableEntity did not contain a 'EventType'
+    // property", measured), so the parent never resumes. The base event carries everything replay needs.
+    private static void PlainHistory(IList<HistoryEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i] is SubOrchestrationInstanceCreatedEvent created && created.GetType() != typeof(SubOrchestrationInstanceCreatedEvent))
+            {
+                events[i] = new SubOrchestrationInstanceCreatedEvent(created.EventId)
+                {
+                    Name = created.Name,
+                    Version = created.Version,
+                    InstanceId = created.InstanceId,
+                    Input = created.Input,
+                    Timestamp = created.Timestamp,
+                    IsPlayed = created.IsPlayed,
+                };
+            }
         }
     }
 

@@ -79,7 +79,7 @@ public sealed class ServeEndToEndTests
 
         var status = await http.GetFromJsonAsync<JsonElement>("jobs/acme-spot", Ct);
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
-        Assert.Equal("Succeeded", status.GetProperty("outcome").GetProperty("status").GetString());
+        Assert.Equal("succeeded", status.GetProperty("outcome").GetProperty("status").GetString());
         Assert.Equal(2, status.GetProperty("outcome").GetProperty("segments").GetArrayLength());
         var openApi = await http.GetStringAsync("openapi.json", Ct);
         Assert.Contains("/jobs/{jobId}/cancel", openApi, StringComparison.Ordinal);
