@@ -72,18 +72,14 @@ public sealed class ServeApiClient(Uri api) : IDisposable
         return last;
     }
 
+    // Jobs report segmentsDone/segmentCount (RenderJobProgress); campaigns rows, succeeded and failed (CampaignProgress).
     private static (int Done, int Total) Counts(JsonElement progress)
     {
-        foreach (var (done, total) in new[] { ("segmentsDone", "segmentCount"), ("rowsDone", "rowCount") })
-        {
-            if (progress.TryGetProperty(done, out var d) && progress.TryGetProperty(total, out var t)
-                && d.ValueKind == JsonValueKind.Number && t.ValueKind == JsonValueKind.Number)
-            {
-                return (d.GetInt32(), t.GetInt32());
-            }
-        }
-
-        return (0, 0);
+        static int Number(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0;
+        return progress.TryGetProperty("segmentCount", out _)
+            ? (Number(progress, "segmentsDone"), Number(progress, "segmentCount"))
+            : (Number(progress, "succeeded") + Number(progress, "failed"), Number(progress, "rows"));
     }
 
     private static string? Text(JsonElement element, string name) =>
