@@ -1,0 +1,31 @@
+using EchoMimic.Inference.Pipeline;
+using EchoMimic.Orchestration.RenderJobs;
+
+namespace EchoMimic.Cli.Serve;
+
+/// <summary>What <see cref="LocalStack"/> runs against and with.</summary>
+public sealed record LocalStackOptions(string ConnectionString, PipelineModels Models)
+{
+    /// <summary>Task hub name: prefix of the Durable Task tables, queues and lease container.</summary>
+    public string TaskHub { get; init; } = "echomimic";
+
+    /// <summary>Kept across restarts so the restarted host takes its own partition leases back at once.</summary>
+    public string WorkerId { get; init; } = "echomimic-serve";
+
+    public int Workers { get; init; } = 1;
+
+    /// <summary>HTTP API port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; init; } = 7071;
+
+    /// <summary>Standard Webhooks secret (<c>whsec_...</c>) the receivers verify with.</summary>
+    public required string WebhookSecret { get; init; }
+
+    public NoiseMode Noise { get; init; } = NoiseMode.PerFrame;
+
+    public RenderJobOptions JobOptions { get; init; } = RenderJobOptions.Default with { EventSource = new Uri("urn:echomimic:serve") };
+
+    /// <summary>Worker scratch space, the stitcher's and the preparer's.</summary>
+    public string ScratchRoot { get; init; } = Path.Combine(Path.GetTempPath(), "echomimic-serve");
+
+    public TimeSpan UploadPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
