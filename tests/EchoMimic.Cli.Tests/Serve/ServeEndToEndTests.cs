@@ -7,6 +7,7 @@ using EchoMimic.Core.Webhooks;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Inference.Samples;
 using EchoMimic.Orchestration.RenderJobs;
+using EchoMimic.Orchestration.Tests.Support;
 
 namespace EchoMimic.Cli.Tests.Serve;
 
