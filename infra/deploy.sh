@@ -2,14 +2,13 @@
 # One command from an Azure subscription to a working EchoMimic Cloud deployment (docs/azure.md walks through it):
 #   infra/deploy.sh --resource-group echomimic --location swedencentral --weights ./pretrained_weights
 # Steps: resource group → Bicep (pass 1) → webhook secret → worker image (az acr build) → Functions package
-# (dotnet publish + static ffmpeg) → Bicep (pass 2: worker image, Event Grid subscriptions) → weights upload
+# (dotnet publish; no engine, no ffmpeg: Prepare and Stitch run on the GPU workers) → Bicep (pass 2: worker image,
+# Event Grid subscriptions) → weights upload
 # with a sha256 manifest → smoke test (upload a job, wait for the MP4 in renders/).
-# Requires: az (logged in: az login), dotnet 10 SDK, curl, sha256sum. Idempotent: re-running updates in place.
+# Requires: az (logged in: az login), dotnet 10 SDK, curl, python3, sha256sum. Idempotent: re-running updates in place.
 set -euo pipefail
 
 rg="" location="" weights="" gpu="T4" max_workers=4 base="echomimic" smoke=1 tag="$(date -u +%Y%m%d%H%M%S)"
-ffmpeg_url="${FFMPEG_URL:-https://johnvansickle.com/ffmpeg/releases/ffmpeg-7.0.2-amd64-static.tar.xz}"
-ffmpeg_sha256="${FFMPEG_SHA256:-}"
 libtorch_sha256="${LIBTORCH_SHA256:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -60,15 +59,9 @@ step "4/8 GPU worker image (az acr build: the build runs in Azure, not here)"
 az acr build -r "$registry" -t "echomimic-worker:$tag" -f gpu-worker/Dockerfile \
   --build-arg LIBTORCH_SHA256="$libtorch_sha256" .
 
-step "5/8 Functions package (dotnet publish + static ffmpeg) and deployment"
+step "5/8 Functions package (dotnet publish) and deployment"
 pkg="$(mktemp -d)"
 dotnet publish functions/EchoMimic.Functions -c Release -o "$pkg/app"
-mkdir -p "$pkg/app/tools" "$pkg/ffmpeg"
-curl -fsSL "$ffmpeg_url" -o "$pkg/ffmpeg.tar.xz"
-if [ -n "$ffmpeg_sha256" ]; then echo "$ffmpeg_sha256  $pkg/ffmpeg.tar.xz" | sha256sum -c -; else
-  echo "warning: FFMPEG_SHA256 not set; ffmpeg archive not checksum-verified" >&2; fi
-tar -xJf "$pkg/ffmpeg.tar.xz" -C "$pkg/ffmpeg" --strip-components=1
-cp "$pkg/ffmpeg/ffmpeg" "$pkg/ffmpeg/ffprobe" "$pkg/app/tools/"
 (cd "$pkg/app" && zip -qr "$pkg/app.zip" .)
 az functionapp deployment source config-zip -g "$rg" -n "$app" --src "$pkg/app.zip" -o none
 
@@ -84,9 +77,20 @@ az storage blob upload --auth-mode login --account-name "$storage" -c weights -n
 if [ "$smoke" = 1 ]; then
   step "8/8 smoke test: a 2-second job through the uploads container"
   job="smoke-$tag"
-  ffmpeg_bin="$pkg/app/tools/ffmpeg"
-  "$ffmpeg_bin" -loglevel error -f lavfi -i "sine=frequency=220:duration=2" "$pkg/speech.wav"
-  "$ffmpeg_bin" -loglevel error -f lavfi -i "color=c=gray:s=768x768" -frames:v 1 "$pkg/ref.png"
+  # A 2 s 220 Hz tone and a gray 768x768 PNG, written with the Python standard library (no ffmpeg needed here).
+  python3 - "$pkg" <<'PY'
+import math, struct, sys, wave, zlib
+out = sys.argv[1]
+with wave.open(f"{out}/speech.wav", "wb") as w:
+    w.setnchannels(1); w.setsampwidth(2); w.setframerate(16000)
+    w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 220 * i / 16000))) for i in range(32000)))
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+rows = b"".join(b"\x00" + b"\x80" * (768 * 3) for _ in range(768))
+with open(f"{out}/ref.png", "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 768, 768, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+PY
   for f in ref.png speech.wav; do
     az storage blob upload --auth-mode login --account-name "$storage" -c uploads -n "smoke/$job/$f" -f "$pkg/$f" -o none
   done

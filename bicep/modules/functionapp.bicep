@@ -89,8 +89,6 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'EchoMimic__SegmentDeadlineMinutes', value: string(segmentDeadlineMinutes) }
         // Resolved by the platform with keyVaultReferenceIdentity; the value never appears in app settings.
         { name: 'EchoMimic__WebhookSigningSecret', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/webhook-signing-secret/)' }
-        // Static ffmpeg shipped in the deployment package (tools/ffmpeg), used by the Stitch activity.
-        { name: 'EchoMimic__FfmpegPath', value: '/home/site/wwwroot/tools/ffmpeg' }
       ]
     }
   }

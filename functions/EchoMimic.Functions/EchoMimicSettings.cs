@@ -34,8 +34,6 @@ public sealed class EchoMimicSettings
     /// <summary>The CloudEvents <c>source</c> of this deployment's webhooks.</summary>
     public Uri EventSource { get; set; } = new("urn:echomimic:azure");
 
-    public string? FfmpegPath { get; set; }
-
     public RenderJobOptions ToRenderJobOptions() => RenderJobOptions.Default with
     {
         SegmentDeadline = TimeSpan.FromMinutes(SegmentDeadlineMinutes),

@@ -18,9 +18,8 @@ public static class OrchestrationTasks
         registry.AddOrchestrator<CampaignOrchestrator>();
         registry.AddOrchestrator<WebhookDeliveryOrchestrator>();
         registry.AddActivity<CheckInputsActivity>();
-        registry.AddActivity<PrepareJobActivity>();
         registry.AddActivity<DispatchSegmentActivity>();
-        registry.AddActivity<StitchJobActivity>();
+        registry.AddActivity<LocateOutputsActivity>();
         registry.AddActivity<RecordJobStatusActivity>();
         registry.AddActivity<SendWebhookActivity>();
         return registry;

@@ -117,18 +117,12 @@ public sealed class HostedFunctionTests : IDisposable
         var blobs = new FileSystemBlobStore(root);
         var index = new InMemoryJobIndex();
         var queue = Substitute.For<ISegmentQueue>();
-        var preparer = Substitute.For<IJobPreparer>();
-        var stitcher = Substitute.For<IClipStitcher>();
         var transport = Substitute.For<IWebhookTransport>();
-        var prepared = new PreparedJob("job-1", 240, 24, 10, "hash", "uploads/a/r.png", "uploads/a/s.wav", "work/f.bin", "work/poses/");
-        preparer.PrepareAsync("job-1", Arg.Any<RenderJobSpec>(), Arg.Any<CancellationToken>()).Returns(prepared);
-        stitcher.StitchAsync(Arg.Any<StitchRequest>(), Arg.Any<CancellationToken>())
-            .Returns(new StitchResult("renders/job-1/video.mp4", "renders/job-1/poster.jpg", "renders/job-1/report.json", 240, 10, 1.1));
         transport.PostAsync(Arg.Any<Uri>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<string>(), Arg.Any<CancellationToken>())
             .Returns(new WebhookResponse(204, null));
         var services = new ServiceCollection()
-            .AddSingleton<IBlobStore>(blobs).AddSingleton<IJobIndex>(index).AddSingleton(queue).AddSingleton(preparer)
-            .AddSingleton(stitcher).AddSingleton(transport).AddSingleton<TimeProvider>(new FixedTime(Now))
+            .AddSingleton<IBlobStore>(blobs).AddSingleton<IJobIndex>(index).AddSingleton(queue)
+            .AddSingleton(transport).AddSingleton<TimeProvider>(new FixedTime(Now))
             .AddSingleton(new WebhookSigner(WebhookSigner.NewSecret())).AddSingleton(WebhookTargetPolicy.PublicOnly)
             .BuildServiceProvider();
         var activities = new ActivityFunctions(services);
@@ -137,19 +131,17 @@ public sealed class HostedFunctionTests : IDisposable
         await blobs.PutTextAsync(BlobPath.Parse(spec.Inputs.Reference), "png", overwrite: false, Ct);
 
         var missing = await activities.CheckInputs(spec.Inputs, context);
-        var prepare = await activities.Prepare(new PrepareJobInput("job-1", spec), context);
         var task = new SegmentTask("job-1", new Segment(0, 0, 120, 0, 132), 2, 1, spec.Settings, "work/job-1/prepared.json",
             "work/job-1/segments/0000.mp4", "work/job-1/segments/0000.latents", Now);
         var dispatched = await activities.DispatchSegment(task, context);
-        var stitched = await activities.Stitch(new StitchRequest(prepared, [], "renders/job-1/video.mp4",
-            "renders/job-1/poster.jpg", "renders/job-1/report.json"), context);
+        var stitched = await activities.LocateOutputs(new StitchResult("renders/job-1/video.mp4", "renders/job-1/poster.jpg",
+            "renders/job-1/report.json", 240, 10, 1.1), context);
         await activities.RecordJobStatus(new JobStatusUpdate("job-1", JobStatus.Running, "rendering", 1, 2), context);
         var webhookEvent = new WebhookEvent("evt-1", WebhookEventTypes.JobSucceeded, Now, "{}");
         var sent = await activities.SendWebhook(new WebhookAttempt(new WebhookDeliveryInput("job-1",
             new Uri("https://hooks.example.com/x"), webhookEvent, WebhookRetryPolicy.Default), 1), context);
 
         Assert.Equal(["uploads/acme/job-1/speech.wav"], missing);
-        Assert.Equal(prepared, prepare.Prepared);
         Assert.True(dispatched);
         await queue.Received(1).SendAsync(Arg.Is<IReadOnlyList<QueueMessage<SegmentTask>>>(m => m.Count == 1 && m[0].MessageId == "job-1:0:1"),
             Arg.Any<CancellationToken>());

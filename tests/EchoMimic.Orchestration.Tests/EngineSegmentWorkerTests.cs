@@ -45,7 +45,8 @@ public sealed class EngineSegmentWorkerTests : IDisposable
         var segments = new InMemorySegmentQueue();
         var results = new InMemoryResultQueue();
         var renderer = new EngineSegmentRenderer(Models.Value, NoiseMode.PerFrame);
-        var worker = new SegmentWorker(segments, results, blobs, renderer,
+        var worker = new SegmentWorker(segments, results, blobs, new EngineJobPreparer(Models.Value, blobs, root), renderer,
+            new GpuWorker.Stitching.FfmpegStitcher(blobs, root),
             new SegmentWorkerOptions("engine-worker") { ScratchRoot = Path.Combine(root, "scratch") }, TimeProvider.System);
         await segments.SendAsync([new QueueMessage<SegmentTask>(task.MessageId, task)], Ct);
 

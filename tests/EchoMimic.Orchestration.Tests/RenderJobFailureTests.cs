@@ -115,6 +115,7 @@ public sealed class RenderJobFailureTests
         await using var plane = await ControlPlane.StartAsync(workers: 0);
         await plane.UploadInputsAsync("e", seconds: 3);
         var jobId = await plane.SubmitAsync(plane.SpecJson("e", webhook: false), "job-e");
+        Assert.Equal(WorkKind.Prepare, (await plane.ProcessOneAsync()).Kind);
         await WaitForPhaseAsync(plane, jobId, RenderJobPhases.Rendering, dispatches: 3);
         var now = DateTimeOffset.UtcNow;
         var failure = new SegmentResult(jobId, 0, 1, SegmentOutcome.Failed, "ghost", now, now, Error: "GPU lost");

@@ -52,6 +52,11 @@ public sealed class RenderJobOrchestratorTests
         Assert.Equal("a", webhook.Data.GetProperty("metadata").GetProperty("folder").GetString());
         Assert.Equal(3, webhook.Data.GetProperty("report").GetProperty("segments").GetInt32());
         Assert.Equal(1, plane.Preparer.Calls);
+        Assert.Equal(1, plane.Stitcher.Calls);
+        // Prepare and Stitch ran on the workers, as queue tasks like the segments.
+        Assert.Equal(["prepare", "stitch"], outcome.Stages!.Select(s => s.Stage));
+        Assert.All(outcome.Stages!, s => Assert.Equal(1, s.Attempts));
+        Assert.All(outcome.Stages!, s => Assert.StartsWith("worker-", s.WorkerId, StringComparison.Ordinal));
         Assert.Equal(JobStatus.Succeeded, (await plane.Index.GetAsync("job-a", TestContext.Current.CancellationToken))!.Status);
     }
 }

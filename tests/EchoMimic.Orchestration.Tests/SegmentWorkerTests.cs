@@ -2,6 +2,7 @@ using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
+using EchoMimic.GpuWorker.Stitching;
 using EchoMimic.GpuWorker.Worker;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Orchestration.RenderJobs;
@@ -66,7 +67,7 @@ public sealed class SegmentWorkerTests : IDisposable
         var segments = new InMemorySegmentQueue();
         var results = new InMemoryResultQueue();
         var renderer = new TestPatternRenderer();
-        var worker = new SegmentWorker(segments, results, blobs, renderer,
+        var worker = new SegmentWorker(segments, results, blobs, new TestPreparer(blobs), renderer, new FfmpegStitcher(blobs, root),
             new SegmentWorkerOptions("worker-t") { ScratchRoot = Path.Combine(root, "scratch") }, TimeProvider.System);
         return (blobs, segments, results, renderer, worker);
     }

@@ -17,7 +17,8 @@ namespace EchoMimic.Cli.Local;
 /// <summary>
 /// The laptop runtime of architecture.md: the Durable Task in-memory host running the product's orchestrators and
 /// activities, file-system blobs under <see cref="Root"/>, in-memory segment and result queues, the result forwarder,
-/// and N in-process workers rendering with the real engine (<see cref="EngineSegmentRenderer"/>), all sharing one
+/// and N in-process workers rendering with the real engine (<see cref="EngineSegmentRenderer"/>) and running the job's
+/// Prepare (<see cref="EngineJobPreparer"/>) and Stitch (<see cref="FfmpegStitcher"/>) stages, all sharing one
 /// set of networks (forward passes hold no module state: the reference bank is passed explicitly).
 /// </summary>
 public sealed class LocalRuntime : IAsyncDisposable
@@ -67,8 +68,6 @@ public sealed class LocalRuntime : IAsyncDisposable
                 services.AddSingleton<ISegmentQueue>(segments);
                 services.AddSingleton<IResultQueue>(results);
                 services.AddSingleton<IJobIndex>(new InMemoryJobIndex());
-                services.AddSingleton<IJobPreparer>(new EngineJobPreparer(models, runtime.Blobs, runtime.Root));
-                services.AddSingleton<IClipStitcher>(new FfmpegStitcher(runtime.Blobs, runtime.Root));
                 services.AddSingleton(WebhookTargetPolicy.AllowPrivate);
                 services.AddSingleton<IWebhookTransport>(transport);
                 services.AddSingleton(new WebhookSigner(WebhookSigner.NewSecret()));
@@ -88,7 +87,9 @@ public sealed class LocalRuntime : IAsyncDisposable
         {
             var id = $"local-worker-{i}";
             var renderer = new EngineSegmentRenderer(models, noise) { StepCompleted = (task, done, total) => onStep?.Invoke(id, task, done, total) };
-            var worker = new SegmentWorker(segments, results, runtime.Blobs, renderer,
+            // Every worker also runs the job's Prepare and Stitch stages, exactly as a GPU worker in Azure does.
+            var worker = new SegmentWorker(segments, results, runtime.Blobs, new EngineJobPreparer(models, runtime.Blobs, runtime.Root),
+                renderer, new FfmpegStitcher(runtime.Blobs, runtime.Root),
                 new SegmentWorkerOptions(id) { ScratchRoot = Path.Combine(runtime.Root, "scratch"), ReceiveWait = TimeSpan.FromSeconds(1) },
                 TimeProvider.System);
             runtime._loops.Add(Task.Run(() => worker.RunAsync(runtime._stop.Token), CancellationToken.None));

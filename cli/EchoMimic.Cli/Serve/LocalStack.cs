@@ -93,8 +93,6 @@ public sealed class LocalStack : IAsyncDisposable
                 services.AddSingleton(Segments);
                 services.AddSingleton(Results);
                 services.AddSingleton(Index);
-                services.AddSingleton<IJobPreparer>(new EngineJobPreparer(Options.Models, Blobs, Options.ScratchRoot));
-                services.AddSingleton<IClipStitcher>(new FfmpegStitcher(Blobs, Options.ScratchRoot));
                 services.AddSingleton(WebhookTargetPolicy.AllowPrivate);
                 services.AddSingleton<IWebhookTransport>(webhookTransport);
                 services.AddSingleton(new WebhookSigner(Options.WebhookSecret));
@@ -106,7 +104,8 @@ public sealed class LocalStack : IAsyncDisposable
         for (var i = 0; i < Options.Workers; i++)
         {
             // Stable worker ids: report.json names them, and a restarted stack reuses them.
-            var worker = new SegmentWorker(Segments, Results, Blobs, new EngineSegmentRenderer(Options.Models, Options.Noise),
+            var worker = new SegmentWorker(Segments, Results, Blobs, new EngineJobPreparer(Options.Models, Blobs, Options.ScratchRoot),
+                new EngineSegmentRenderer(Options.Models, Options.Noise), new FfmpegStitcher(Blobs, Options.ScratchRoot),
                 new SegmentWorkerOptions($"{Options.WorkerId}-worker-{i}")
                 {
                     ScratchRoot = Path.Combine(Options.ScratchRoot, "worker-" + i),

@@ -1,13 +1,17 @@
 using EchoMimic.Core.Jobs;
+using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
 
 namespace EchoMimic.Core.Messages;
 
 /// <summary>
-/// The queue message that asks a worker to render one segment. Everything a worker needs is named here or in the
-/// prepared-job blob, so any worker can take any task. <see cref="ClipBlob"/> and <see cref="LatentsBlob"/> do not
-/// depend on <see cref="Attempt"/>: a re-dispatched or redelivered task finds an earlier attempt's committed clip
-/// and re-reports it instead of rendering twice.
+/// The queue message that asks a worker to do one piece of a job: render a segment, or run the job's Prepare or
+/// Stitch stage (<see cref="Kind"/>). Everything a worker needs is named here or in the prepared-job blob, so any
+/// worker can take any task. <see cref="ClipBlob"/> and <see cref="LatentsBlob"/> do not depend on
+/// <see cref="Attempt"/>: a re-dispatched or redelivered task finds an earlier attempt's committed clip and
+/// re-reports it instead of rendering twice; stages are idempotent the same way (prepared.json, report.json).
+/// Schema 2 added <see cref="Kind"/>, <see cref="Spec"/> and <see cref="Stitch"/>; a schema-1 message is a segment.
+/// Stage tasks carry a placeholder <see cref="Segment"/> (index 0) covering the job's frames as far as they are known.
 /// </summary>
 public sealed record SegmentTask(
     string JobId,
@@ -20,13 +24,44 @@ public sealed record SegmentTask(
     string LatentsBlob,
     DateTimeOffset DispatchedAt)
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
-    /// <summary>Broker duplicate detection key: a re-send of the same attempt is the same message.</summary>
-    public string MessageId => $"{JobId}:{Segment.Index}:{Attempt}";
+    public WorkKind Kind { get; init; } = WorkKind.Segment;
 
-    /// <summary>The orchestration event that carries this segment's result.</summary>
-    public string EventName => SegmentEvents.NameFor(Segment.Index);
+    /// <summary>The job spec a Prepare task prepares.</summary>
+    public RenderJobSpec? Spec { get; init; }
+
+    /// <summary>The segments and output names a Stitch task joins.</summary>
+    public StitchRequest? Stitch { get; init; }
+
+    /// <summary>Broker duplicate detection key (job:segment:attempt, job:prepare:attempt, job:stitch:attempt).</summary>
+    public string MessageId => Kind == WorkKind.Segment ? $"{JobId}:{Segment.Index}:{Attempt}" : $"{JobId}:{EventName}:{Attempt}";
+
+    /// <summary>The orchestration event that carries this task's result.</summary>
+    public string EventName => SegmentEvents.NameFor(Kind, Segment.Index);
+
+    public static SegmentTask ForPrepare(string jobId, int attempt, RenderJobSpec spec, string preparedBlob, DateTimeOffset dispatchedAt)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new SegmentTask(jobId, new Segment(0, 0, 0, 0, 0), 0, attempt, spec.Settings, preparedBlob, "", "", dispatchedAt)
+        {
+            Kind = WorkKind.Prepare,
+            Spec = spec,
+        };
+    }
+
+    public static SegmentTask ForStitch(string jobId, int attempt, RenderSettings settings, string preparedBlob, StitchRequest request,
+        DateTimeOffset dispatchedAt)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var frames = request.Prepared.FrameCount;
+        return new SegmentTask(jobId, new Segment(0, 0, frames, 0, frames), request.Segments.Count, attempt, settings, preparedBlob,
+            "", "", dispatchedAt)
+        {
+            Kind = WorkKind.Stitch,
+            Stitch = request,
+        };
+    }
 }

@@ -19,17 +19,13 @@ public sealed class ActivityFunctions(IServiceProvider services)
     public Task<IReadOnlyList<string>> CheckInputs([ActivityTrigger] JobInputs input, FunctionContext context) =>
         Run<CheckInputsActivity>(context).RunAsync(FunctionActivityContext.For(nameof(CheckInputsActivity), context), input);
 
-    [Function(nameof(PrepareJobActivity))]
-    public Task<PrepareResult> Prepare([ActivityTrigger] PrepareJobInput input, FunctionContext context) =>
-        Run<PrepareJobActivity>(context).RunAsync(FunctionActivityContext.For(nameof(PrepareJobActivity), context), input);
-
     [Function(nameof(DispatchSegmentActivity))]
     public Task<bool> DispatchSegment([ActivityTrigger] SegmentTask input, FunctionContext context) =>
         Run<DispatchSegmentActivity>(context).RunAsync(FunctionActivityContext.For(nameof(DispatchSegmentActivity), context), input);
 
-    [Function(nameof(StitchJobActivity))]
-    public Task<StitchedJob> Stitch([ActivityTrigger] StitchRequest input, FunctionContext context) =>
-        Run<StitchJobActivity>(context).RunAsync(FunctionActivityContext.For(nameof(StitchJobActivity), context), input);
+    [Function(nameof(LocateOutputsActivity))]
+    public Task<StitchedJob> LocateOutputs([ActivityTrigger] StitchResult input, FunctionContext context) =>
+        Run<LocateOutputsActivity>(context).RunAsync(FunctionActivityContext.For(nameof(LocateOutputsActivity), context), input);
 
     [Function(nameof(RecordJobStatusActivity))]
     public Task<bool> RecordJobStatus([ActivityTrigger] JobStatusUpdate input, FunctionContext context) =>

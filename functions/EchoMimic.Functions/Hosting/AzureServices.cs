@@ -19,8 +19,8 @@ namespace EchoMimic.Functions.Hosting;
 /// Registers the Azure adapters behind Core's ports. In Azure every client authenticates with
 /// DefaultAzureCredential (the app's user-assigned managed identity, picked by AZURE_CLIENT_ID); with
 /// EchoMimic:StorageConnectionString set (Azurite) storage uses it, and without a Service Bus namespace the segment
-/// queue falls back to a Storage queue, as in the local stack. The engine-side ports (IJobPreparer, IClipStitcher)
-/// are not registered here: see docs/azure.md (open point).
+/// queue falls back to a Storage queue, as in the local stack. No engine port (IJobPreparer, IClipStitcher) is
+/// registered: Prepare and Stitch are tasks on the segment queue that the GPU workers run (docs/control-plane.md).
 /// </summary>
 public static class AzureServices
 {

@@ -9,7 +9,7 @@ namespace EchoMimic.Functions.Results;
 
 /// <summary>
 /// Carries a worker's segment result from the results queue into its render orchestration as the
-/// <c>segment-k</c> event. Results arrive at least once and in any order; the orchestrator keeps the first
+/// <c>segment-k</c> event (<c>prepare</c> / <c>stitch</c> for the job stages the workers run). Results arrive at least once and in any order; the orchestrator keeps the first
 /// success per segment, so duplicates are passed on unchanged, and results for a job that has ended (late
 /// after a re-dispatch, or canceled) are dropped here. A message that is not a result fails and, after the
 /// queue's maxDequeueCount, lands in segment-results-poison.
@@ -42,7 +42,7 @@ public sealed class SegmentResultsFunction(ILogger<SegmentResultsFunction> logge
             return false;
         }
 
-        await client.RaiseEventAsync(result.JobId, SegmentEvents.NameFor(result.SegmentIndex), result, cancellationToken)
+        await client.RaiseEventAsync(result.JobId, result.EventName, result, cancellationToken)
             .ConfigureAwait(false);
         logger.LogInformation("segment {Segment} of job {JobId} attempt {Attempt}: {Outcome} by {Worker}",
             result.SegmentIndex, result.JobId, result.Attempt, result.Outcome, result.WorkerId);

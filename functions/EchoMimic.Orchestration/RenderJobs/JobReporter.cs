@@ -14,7 +14,18 @@ internal sealed class JobReporter(TaskOrchestrationContext context, RenderJobInp
 {
     private string JobId => context.InstanceId;
 
+    private readonly List<StageReport> stages = [];
+
     public SegmentBoard? Board { get; set; }
+
+    /// <summary>Records how a worker stage went, for the outcome (nothing when it was canceled or failed).</summary>
+    public void AddStage(string stage, StageOutcome outcome)
+    {
+        if (outcome.Result is { } result)
+        {
+            stages.Add(new StageReport(stage, outcome.Attempts, result.WorkerId, result.RenderSeconds, result.Reused));
+        }
+    }
 
     public void Publish(string phase, string? error = null) =>
         context.SetCustomStatus(new RenderJobProgress(phase, Board?.Done ?? 0, Board?.Count ?? 0, Board?.Dispatches ?? 0, error));
@@ -29,7 +40,7 @@ internal sealed class JobReporter(TaskOrchestrationContext context, RenderJobInp
     {
         Publish(RenderJobPhases.Failed, error);
         await RecordAsync(JobStatus.Failed, RenderJobPhases.Failed, error: error);
-        var outcome = new RenderJobOutcome(JobId, JobStatus.Failed, error, null, null, Segments());
+        var outcome = new RenderJobOutcome(JobId, JobStatus.Failed, error, null, null, Segments(), Stages: stages);
         return outcome with { WebhookDelivered = await NotifyAsync(outcome) };
     }
 
@@ -38,13 +49,13 @@ internal sealed class JobReporter(TaskOrchestrationContext context, RenderJobInp
         var error = $"canceled: {reason ?? "no reason given"}";
         Publish(RenderJobPhases.Canceled, error);
         await RecordAsync(JobStatus.Canceled, RenderJobPhases.Canceled, error: error);
-        var outcome = new RenderJobOutcome(JobId, JobStatus.Canceled, error, null, null, Segments());
+        var outcome = new RenderJobOutcome(JobId, JobStatus.Canceled, error, null, null, Segments(), Stages: stages);
         return outcome with { WebhookDelivered = await NotifyAsync(outcome) };
     }
 
     public async Task<RenderJobOutcome> SucceedAsync(StitchedJob stitched)
     {
-        var outcome = new RenderJobOutcome(JobId, JobStatus.Succeeded, null, stitched.VideoUrl, stitched.Result, Segments());
+        var outcome = new RenderJobOutcome(JobId, JobStatus.Succeeded, null, stitched.VideoUrl, stitched.Result, Segments(), Stages: stages);
         Publish(RenderJobPhases.Notifying);
         var delivered = await NotifyAsync(outcome, stitched);
         Publish(RenderJobPhases.Succeeded);

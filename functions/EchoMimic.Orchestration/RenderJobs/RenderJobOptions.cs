@@ -3,8 +3,9 @@ namespace EchoMimic.Orchestration.RenderJobs;
 /// <summary>
 /// Operational knobs of a render orchestration, carried in its input so replays see the same values and tests can
 /// shrink the deadlines. Defaults: a segment must report within 15 minutes (three times the slowest segment we
-/// budget for; a Service Bus lock is renewed by the worker meanwhile), three attempts, inputs awaited 10 minutes
-/// (Event Grid delivers job.json and inputs in any order).
+/// budget for; a Service Bus lock is renewed by the worker meanwhile), the Prepare and Stitch stages (which also run on
+/// the workers) within 15 minutes each, three attempts, inputs awaited 10 minutes (Event Grid delivers job.json and
+/// inputs in any order).
 /// </summary>
 public sealed record RenderJobOptions
 {
@@ -15,6 +16,9 @@ public sealed record RenderJobOptions
     public int Overlap { get; init; } = Core.Segments.SegmentPlanner.MinimumOverlap;
 
     public TimeSpan SegmentDeadline { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a Prepare or Stitch attempt may take on a worker before it is re-dispatched.</summary>
+    public TimeSpan StageDeadline { get; init; } = TimeSpan.FromMinutes(15);
 
     public int MaxAttempts { get; init; } = 3;
 

@@ -9,9 +9,10 @@ using Microsoft.DurableTask;
 namespace EchoMimic.Orchestration.RenderJobs;
 
 /// <summary>
-/// One render job: wait for inputs → Prepare → plan segments → dispatch one queue message per segment → collect
-/// <c>segment-k</c> results, re-dispatching a segment whose deadline passes or whose worker reports a failure, up to
-/// <see cref="RenderJobOptions.MaxAttempts"/> → Stitch → Notify. Deterministic: time comes from the context, all I/O
+/// One render job: wait for inputs → Prepare (on a worker) → plan segments → dispatch one queue message per segment →
+/// collect <c>segment-k</c> results, re-dispatching a segment whose deadline passes or whose worker reports a failure, up
+/// to <see cref="RenderJobOptions.MaxAttempts"/> → Stitch (on a worker) → Notify. Prepare and Stitch are queue tasks
+/// too (<see cref="WorkStage"/>): they need the weights and ffmpeg, which only the GPU workers have. Deterministic: time comes from the context, all I/O
 /// is in activities, and duplicate or late <c>segment-k</c> events are ignored (the first success wins; clips of
 /// any attempt are identical and share one name). A <c>cancel</c> event ends the job as canceled.
 /// </summary>
@@ -53,27 +54,25 @@ public sealed class RenderJobOrchestrator : TaskOrchestrator<RenderJobInput, Ren
         }
 
         await job.PhaseAsync(RenderJobPhases.Preparing);
-        PrepareResult prepare;
-        try
-        {
-            prepare = await context.CallActivityAsync<PrepareResult>(nameof(PrepareJobActivity), new PrepareJobInput(jobId, spec), Retried);
-        }
-        catch (TaskFailedException e)
-        {
-            return await job.FailAsync($"prepare failed: {e.FailureDetails.ErrorMessage}");
-        }
-
-        if (prepare.InputError is { } inputError)
-        {
-            return await job.FailAsync(inputError);
-        }
-
-        if (cancel.IsCompleted)
+        var stages = new WorkStage(context, options, cancel, Retried);
+        var prepare = await stages.RunAsync(WorkKind.Prepare,
+            (attempt, at) => SegmentTask.ForPrepare(jobId, attempt, spec, JobBlobs.Prepared(jobId).ToString(), at));
+        job.AddStage(SegmentEvents.Prepare, prepare);
+        if (prepare.Canceled)
         {
             return await job.CancelAsync(cancel.Result);
         }
 
-        var prepared = prepare.Prepared!;
+        if (prepare.Error is { } prepareError)
+        {
+            return await job.FailAsync(prepareError);
+        }
+
+        if (prepare.Result!.Prepared is not { } prepared)
+        {
+            return await job.FailAsync("prepare reported success without a prepared job");
+        }
+
         var board = new SegmentBoard(new SegmentPlanner(options.SegmentLength, options.Overlap).Plan(prepared.FrameCount));
         job.Board = board;
         await job.PhaseAsync(RenderJobPhases.Rendering);
@@ -131,16 +130,26 @@ public sealed class RenderJobOrchestrator : TaskOrchestrator<RenderJobInput, Ren
         }
 
         await job.PhaseAsync(RenderJobPhases.Stitching);
-        StitchedJob stitched;
-        try
+        var request = StitchRequestFor(jobId, input, prepared, board);
+        var stitch = await stages.RunAsync(WorkKind.Stitch,
+            (attempt, at) => SegmentTask.ForStitch(jobId, attempt, spec.Settings, JobBlobs.Prepared(jobId).ToString(), request, at));
+        job.AddStage(SegmentEvents.Stitch, stitch);
+        if (stitch.Canceled)
         {
-            stitched = await context.CallActivityAsync<StitchedJob>(nameof(StitchJobActivity), StitchRequestFor(jobId, input, prepared, board), Retried);
-        }
-        catch (TaskFailedException e)
-        {
-            return await job.FailAsync($"stitch failed: {e.FailureDetails.ErrorMessage}");
+            return await job.CancelAsync(cancel.Result);
         }
 
+        if (stitch.Error is { } stitchError)
+        {
+            return await job.FailAsync(stitchError);
+        }
+
+        if (stitch.Result!.Stitched is not { } stitchResult)
+        {
+            return await job.FailAsync("stitch reported success without outputs");
+        }
+
+        var stitched = await context.CallActivityAsync<StitchedJob>(nameof(LocateOutputsActivity), stitchResult, Retried);
         stopCancelWait.Cancel();
         return await job.SucceedAsync(stitched);
     }

@@ -13,4 +13,5 @@ public sealed record RenderJobOutcome(
     string? VideoUrl,
     StitchResult? Stitch,
     IReadOnlyList<SegmentReport> Segments,
-    bool? WebhookDelivered = null);
+    bool? WebhookDelivered = null,
+    IReadOnlyList<StageReport>? Stages = null);

@@ -2,6 +2,7 @@ using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using EchoMimic.GpuWorker.Stitching;
 using EchoMimic.GpuWorker.Worker;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Inference.Pipeline;
@@ -12,7 +13,8 @@ namespace EchoMimic.GpuWorker.Hosting;
 /// <summary>
 /// Composes the production worker: Azure Blob store, Service Bus segment queue and Storage results queue (all with
 /// DefaultAzureCredential, i.e. the replica's managed identity selected by AZURE_CLIENT_ID), the engine renderer over
-/// the pretrained weights, and <see cref="WorkerSettings.Loops"/> <see cref="SegmentWorker"/> loops sharing them.
+/// the pretrained weights, the engine preparer and the ffmpeg stitcher (the job's Prepare and Stitch stages run on the
+/// workers), and <see cref="WorkerSettings.Loops"/> <see cref="SegmentWorker"/> loops sharing them.
 /// Cancellation (SIGTERM on scale-in) stops the loops; a segment being rendered is left unsettled, so disposing its
 /// lease abandons it and another replica renders it.
 /// </summary>
@@ -44,13 +46,15 @@ public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
             await using var client = new ServiceBusClient(settings.ServiceBusNamespace, credential);
             await using var segments = new ServiceBusSegmentQueue(client, settings.SegmentQueue, settings.MaxDeliveryCount);
             var renderer = new EngineSegmentRenderer(models);
+            var preparer = new EngineJobPreparer(models, blobs);
+            var stitcher = new FfmpegStitcher(blobs);
 
             // A loop that fails (e.g. Service Bus unreachable after the SDK's retries) stops the others too, so the
             // process exits with the error and Container Apps restarts the replica instead of it idling half-alive.
             using var anyFailed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var loops = Enumerable.Range(0, settings.Loops).Select(i =>
             {
-                var worker = new SegmentWorker(segments, results, blobs, renderer,
+                var worker = new SegmentWorker(segments, results, blobs, preparer, renderer, stitcher,
                     new SegmentWorkerOptions($"{settings.WorkerId}-{i}"), TimeProvider.System);
                 return Task.Run(async () =>
                 {

@@ -5,7 +5,7 @@ using Microsoft.DurableTask.Client;
 namespace EchoMimic.Infrastructure.DurableTask;
 
 /// <summary>
-/// Turns results-queue messages into <c>segment-k</c> events on the job's orchestration (in Azure the results
+/// Turns results-queue messages into <c>segment-k</c> (<c>prepare</c>, <c>stitch</c>) events on the job's orchestration (in Azure the results
 /// queue trigger does the same). Duplicates are harmless by design: the orchestrator keeps the first success and
 /// ignores the rest, and a result for a finished job is simply dropped.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
     public async Task ForwardAsync(IMessageLease<SegmentResult> lease, CancellationToken cancellationToken)
     {
         var result = lease.Body;
-        if (result.SchemaVersion != SegmentResult.CurrentSchemaVersion)
+        if (result.SchemaVersion is < 1 or > SegmentResult.CurrentSchemaVersion)
         {
             await lease.DeadLetterAsync($"unsupported schema version {result.SchemaVersion}", cancellationToken).ConfigureAwait(false);
             return;
@@ -59,7 +59,7 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
 
         if (instance.IsRunning || instance.RuntimeStatus == OrchestrationRuntimeStatus.Pending)
         {
-            await client.RaiseEventAsync(result.JobId, SegmentEvents.NameFor(result.SegmentIndex), result, cancellationToken).ConfigureAwait(false);
+            await client.RaiseEventAsync(result.JobId, result.EventName, result, cancellationToken).ConfigureAwait(false);
         }
 
         await lease.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -63,7 +63,7 @@ public sealed class ServiceBusTransportTests
         await sender.Received(2).SendMessagesAsync(Arg.Any<ServiceBusMessageBatch>(), Arg.Any<CancellationToken>());
         var sent = batches.SelectMany(b => b).ToList();
         Assert.Equal(["job-0:0:1", "job-1:1:1", "job-2:2:1"], sent.Select(m => m.MessageId));
-        Assert.All(sent, m => Assert.Equal(1, m.ApplicationProperties[SegmentTelemetry.SchemaVersionProperty]));
+        Assert.All(sent, m => Assert.Equal(SegmentTask.CurrentSchemaVersion, m.ApplicationProperties[SegmentTelemetry.SchemaVersionProperty]));
         Assert.All(sent, m => Assert.StartsWith($"00-{job!.TraceId}-", (string)m.ApplicationProperties[SegmentTelemetry.TraceParentProperty], StringComparison.Ordinal));
         Assert.Equal(ContractSamples.Task(1), sent[1].Body.ToObjectFromJson<SegmentTask>(MessageJson.Options));
     }
@@ -100,7 +100,7 @@ public sealed class ServiceBusTransportTests
         var deadLetters = Substitute.For<ServiceBusReceiver>();
         var task = ContractSamples.Task(1);
         var garbage = Received(task, 1, body: BinaryData.FromString("{not json"));
-        var newer = Received(task, 1, schemaVersion: 2);
+        var newer = Received(task, 1, schemaVersion: SegmentTask.CurrentSchemaVersion + 1);
         receiver.ReceiveMessageAsync(Arg.Any<TimeSpan?>(), Arg.Any<CancellationToken>()).Returns(garbage, newer, null);
         deadLetters.PeekMessagesAsync(10, null, Arg.Any<CancellationToken>()).Returns(new List<ServiceBusReceivedMessage>
         {
@@ -120,7 +120,7 @@ public sealed class ServiceBusTransportTests
         await receiver.Received(1).DeadLetterMessageAsync(garbage, "unreadable segment task",
             Arg.Is<string>(s => s.Contains("not a segment task", StringComparison.Ordinal)), Arg.Any<CancellationToken>());
         await receiver.Received(1).DeadLetterMessageAsync(newer, "unreadable segment task",
-            Arg.Is<string>(s => s.Contains("schema version 2", StringComparison.Ordinal)), Arg.Any<CancellationToken>());
+            Arg.Is<string>(s => s.Contains($"schema version {SegmentTask.CurrentSchemaVersion + 1}", StringComparison.Ordinal)), Arg.Any<CancellationToken>());
         Assert.Equal((task.MessageId, 5, task), (dead.MessageId, dead.DeliveryCount, dead.Body));
         Assert.Equal("segment failed: failed on delivery 5 of 5: CUDA out of memory", dead.Reason);
     }

@@ -1,3 +1,4 @@
+using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
 using EchoMimic.GpuWorker.Stitching;
@@ -15,8 +16,9 @@ namespace EchoMimic.Orchestration.Tests.Support;
 
 /// <summary>
 /// The laptop runtime assembled for a test: Durable Task in-memory host running the real orchestrators and
-/// activities, file-system blobs, in-memory queues, the result forwarder, N worker loops with the test renderer,
-/// the ffmpeg stitcher, the HTTP webhook transport, and a real webhook receiver on 127.0.0.1.
+/// activities, file-system blobs, in-memory queues, the result forwarder, N worker loops with the test preparer, the
+/// test renderer and the ffmpeg stitcher (workers run Prepare and Stitch, as in Azure; the control plane registers no
+/// engine port), the HTTP webhook transport, and a real webhook receiver on 127.0.0.1.
 /// </summary>
 internal sealed class ControlPlane : IAsyncDisposable
 {
@@ -33,6 +35,7 @@ internal sealed class ControlPlane : IAsyncDisposable
         SegmentPort = duplicateMessages ? new DuplicatingSegmentQueue(SegmentQueue) : SegmentQueue;
         ResultPort = duplicateMessages ? new DuplicatingResultQueue(ResultQueue) : ResultQueue;
         Preparer = new TestPreparer(Blobs);
+        Stitcher = new ScriptedStitcher(new FfmpegStitcher(Blobs, root));
         Receiver = new WebhookReceiver(Secret);
     }
 
@@ -56,6 +59,9 @@ internal sealed class ControlPlane : IAsyncDisposable
 
     public TestPreparer Preparer { get; }
 
+    /// <summary>The real ffmpeg stitcher, with a script that can make chosen calls fail or hang.</summary>
+    public ScriptedStitcher Stitcher { get; }
+
     public WebhookReceiver Receiver { get; }
 
     public DurableTaskClient Client => host.Client;
@@ -65,6 +71,7 @@ internal sealed class ControlPlane : IAsyncDisposable
         SegmentLength = 24,
         Overlap = 12,
         SegmentDeadline = TimeSpan.FromSeconds(60),
+        StageDeadline = TimeSpan.FromSeconds(60),
         MaxAttempts = 3,
         InputWait = TimeSpan.FromSeconds(2),
         InputPollInterval = TimeSpan.FromMilliseconds(500),
@@ -81,8 +88,6 @@ internal sealed class ControlPlane : IAsyncDisposable
             services.AddSingleton(plane.SegmentPort);
             services.AddSingleton(plane.ResultPort);
             services.AddSingleton<IJobIndex>(plane.Index);
-            services.AddSingleton<IJobPreparer>(plane.Preparer);
-            services.AddSingleton<IClipStitcher>(new FfmpegStitcher(plane.Blobs, plane.Root));
             services.AddSingleton(WebhookTargetPolicy.AllowPrivate);
             services.AddSingleton<IWebhookTransport>(new HttpWebhookTransport(WebhookTargetPolicy.AllowPrivate, TimeSpan.FromSeconds(5)));
             services.AddSingleton(new WebhookSigner(plane.Secret));
@@ -97,13 +102,24 @@ internal sealed class ControlPlane : IAsyncDisposable
         return plane;
     }
 
-    public void AddWorker(string workerId)
+    public void AddWorker(string workerId) => loops.Add(Task.Run(() => Worker(workerId).RunAsync(stop.Token)));
+
+    /// <summary>Takes the next task off the segment queue and lets a worker handle it (for planes started without workers).</summary>
+    public async Task<SegmentTask> ProcessOneAsync(string workerId = "worker-once")
     {
-        var worker = new SegmentWorker(SegmentPort, ResultPort, Blobs, Renderer,
+        var lease = await SegmentPort.ReceiveAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), stop.Token)
+            ?? throw new TimeoutException("no task arrived on the segment queue");
+        await using (lease)
+        {
+            await Worker(workerId).ProcessAsync(lease, stop.Token);
+            return lease.Body;
+        }
+    }
+
+    private SegmentWorker Worker(string workerId) =>
+        new SegmentWorker(SegmentPort, ResultPort, Blobs, Preparer, Renderer, Stitcher,
             new SegmentWorkerOptions(workerId) { LockDuration = TimeSpan.FromSeconds(6), ReceiveWait = TimeSpan.FromSeconds(1), ScratchRoot = Path.Combine(Root, "scratch") },
             TimeProvider.System);
-        loops.Add(Task.Run(() => worker.RunAsync(stop.Token)));
-    }
 
     /// <summary>Uploads a portrait and a tone of <paramref name="seconds"/> under uploads/{folder}/.</summary>
     public async Task UploadInputsAsync(string folder, double seconds, bool withAudio = true)

@@ -6,7 +6,8 @@ namespace EchoMimic.Orchestration.Tests.Support;
 
 /// <summary>
 /// TEST-ONLY stand-in for the engine's preparation: measures the uploaded audio with ffprobe to get the frame count
-/// (as the real one does) but computes no features. Counts its calls so tests can check Prepare runs once per job.
+/// (as the real one does) but computes no features. Counts its calls so tests can check Prepare runs once per job; a
+/// script decides per call (1, 2, …) whether to prepare, fail or hang, to exercise the prepare stage's retries.
 /// </summary>
 internal sealed class TestPreparer(IBlobStore blobs) : IJobPreparer
 {
@@ -14,9 +15,20 @@ internal sealed class TestPreparer(IBlobStore blobs) : IJobPreparer
 
     public int Calls => calls;
 
+    public Func<int, TestPatternRenderer.Behaviour> Script { get; set; } = _ => TestPatternRenderer.Behaviour.Render;
+
     public async Task<PreparedJob> PrepareAsync(string jobId, RenderJobSpec spec, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref calls);
+        var call = Interlocked.Increment(ref calls);
+        switch (Script(call))
+        {
+            case TestPatternRenderer.Behaviour.Fail:
+                throw new InvalidOperationException($"scripted failure of prepare call {call}");
+            case TestPatternRenderer.Behaviour.Hang:
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                break;
+        }
+
         var audio = Path.Combine(Path.GetTempPath(), $"prep-{Guid.NewGuid():N}.wav");
         try
         {

@@ -1,3 +1,0 @@
-namespace EchoMimic.Orchestration.Activities;
-
-public sealed record PrepareJobInput(string JobId, Core.Jobs.RenderJobSpec Spec);
