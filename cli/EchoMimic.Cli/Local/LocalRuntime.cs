@@ -89,7 +89,7 @@ public sealed class LocalRuntime : IAsyncDisposable
             var renderer = new EngineSegmentRenderer(models, noise) { StepCompleted = (task, done, total) => onStep?.Invoke(id, task, done, total) };
             // Every worker also runs the job's Prepare and Stitch stages, exactly as a GPU worker in Azure does.
             var worker = new SegmentWorker(segments, results, runtime.Blobs, new EngineJobPreparer(models, runtime.Blobs, runtime.Root),
-                renderer, new FfmpegStitcher(runtime.Blobs, runtime.Root),
+                renderer, new FfmpegStitcher(runtime.Blobs, runtime.Root, new EngineLatentDecoder(models)),
                 new SegmentWorkerOptions(id) { ScratchRoot = Path.Combine(runtime.Root, "scratch"), ReceiveWait = TimeSpan.FromSeconds(1) },
                 TimeProvider.System);
             runtime._loops.Add(Task.Run(() => worker.RunAsync(runtime._stop.Token), CancellationToken.None));

@@ -105,7 +105,7 @@ public sealed class LocalStack : IAsyncDisposable
         {
             // Stable worker ids: report.json names them, and a restarted stack reuses them.
             var worker = new SegmentWorker(Segments, Results, Blobs, new EngineJobPreparer(Options.Models, Blobs, Options.ScratchRoot),
-                new EngineSegmentRenderer(Options.Models, Options.Noise), new FfmpegStitcher(Blobs, Options.ScratchRoot),
+                new EngineSegmentRenderer(Options.Models, Options.Noise), new FfmpegStitcher(Blobs, Options.ScratchRoot, new EngineLatentDecoder(Options.Models)),
                 new SegmentWorkerOptions($"{Options.WorkerId}-worker-{i}")
                 {
                     ScratchRoot = Path.Combine(Options.ScratchRoot, "worker-" + i),

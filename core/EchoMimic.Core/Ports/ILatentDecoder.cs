@@ -1,11 +1,14 @@
 namespace EchoMimic.Core.Ports;
 
 /// <summary>
-/// Decodes blended overlap latents into frames (the engine's VAE decoder). Optional: without it, or without
-/// latents from the workers, the stitcher crossfades pixels.
+/// Decodes latents into frames (the engine's VAE decoder), for the stitcher's latent blending. Optional: without it,
+/// or without latents from the workers, the stitcher crossfades pixels.
 /// </summary>
 public interface ILatentDecoder
 {
-    /// <summary>Decodes <paramref name="latentsFile"/> (the <see cref="OverlapLatents"/> format) into PNG files under <paramref name="outputDirectory"/>, named %06d.png.</summary>
-    Task DecodeToFramesAsync(string latentsFile, string outputDirectory, CancellationToken cancellationToken);
+    /// <summary>
+    /// Decodes every frame of <paramref name="latents"/> into packed RGB24 (height·8 × width·8 × 3 bytes, row-major),
+    /// converted exactly as the workers convert their segment clips, so a decoded frame and a clip frame compare.
+    /// </summary>
+    Task<IReadOnlyList<byte[]>> DecodeAsync(LatentClip latents, CancellationToken cancellationToken);
 }

@@ -47,7 +47,7 @@ public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
             await using var segments = new ServiceBusSegmentQueue(client, settings.SegmentQueue, settings.MaxDeliveryCount);
             var renderer = new EngineSegmentRenderer(models);
             var preparer = new EngineJobPreparer(models, blobs);
-            var stitcher = new FfmpegStitcher(blobs);
+            var stitcher = new FfmpegStitcher(blobs, decoder: new EngineLatentDecoder(models));
 
             // A loop that fails (e.g. Service Bus unreachable after the SDK's retries) stops the others too, so the
             // process exits with the error and Container Apps restarts the replica instead of it idling half-alive.

@@ -7,16 +7,23 @@ namespace EchoMimic.GpuWorker.Stitching;
 
 /// <summary>
 /// Stitches segment clips with ffmpeg: every clip is decoded to RGB frames, each output frame is taken from its
-/// owning segment or, across a seam, crossfaded between both neighbours over the 2·O frames both rendered
-/// (<see cref="StitchPlan"/>), then encoded once (H.264, yuv420p) with the job's audio muxed in and the index moved
+/// owning segment or, across a seam, blended between both neighbours over the 2·O frames both rendered
+/// (<see cref="StitchPlan"/>): in latent space and decoded with <paramref name="decoder"/> (the engine's VAE) when the
+/// workers uploaded latents (<see cref="LatentSeamBlender"/>), else as a pixel crossfade. Then it is encoded once (H.264, yuv420p) with the job's audio muxed in and the index moved
 /// to the front (faststart) so players can start before the download ends. A poster (the middle frame) and
 /// report.json are written next to the video. Outputs are committed first-writer-wins; report.json goes last, so
 /// its presence means the job's outputs are complete and a re-run returns them without work.
 /// </summary>
-public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null) : IClipStitcher
+public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null, ILatentDecoder? decoder = null) : IClipStitcher
 {
-    private const string CrossfadeNote =
-        "pixel crossfade over the overlap; the ratio measures continuity only — seam quality cannot be judged with random/demo weights";
+    /// <summary>
+    /// Encode the video losslessly (H.264 RGB, qp 0) instead of the delivery format (crf 18, yuv420p): exact frames
+    /// for tests and archival masters; many players cannot play it.
+    /// </summary>
+    public bool Lossless { get; init; }
+
+    private const string ContinuityNote =
+        "the ratio measures continuity only — seam quality cannot be judged with random/demo weights";
 
     public async Task<StitchResult> StitchAsync(StitchRequest request, CancellationToken cancellationToken)
     {
@@ -39,12 +46,26 @@ public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null)
                 clips.Add(file);
             }
 
+            var latents = new Dictionary<int, string>();
+            foreach (var segment in request.Segments)
+            {
+                if (decoder is not null && segment.LatentsBlob is { } blob
+                    && await blobs.ExistsAsync(BlobPath.Parse(blob), cancellationToken).ConfigureAwait(false))
+                {
+                    var file = Path.Combine(scratch, $"{segment.Segment.Index:D4}{OverlapLatents.FileExtension}");
+                    await blobs.DownloadToFileAsync(BlobPath.Parse(blob), file, cancellationToken).ConfigureAwait(false);
+                    latents[segment.Segment.Index] = file;
+                }
+            }
+
             var audio = Path.Combine(scratch, "audio" + Path.GetExtension(request.Prepared.AudioBlob));
             await blobs.DownloadToFileAsync(BlobPath.Parse(request.Prepared.AudioBlob), audio, cancellationToken).ConfigureAwait(false);
             var (width, height, _) = await Ffmpeg.ProbeAsync(clips[0], cancellationToken).ConfigureAwait(false);
             var plan = PlanOf(request);
             var video = Path.Combine(scratch, "video.mp4");
-            var meter = await EncodeAsync(plan, clips, audio, width, height, request.Prepared.Fps, video, cancellationToken).ConfigureAwait(false);
+            var blender = new LatentSeamBlender(decoder, plan, latents, width * height * 3);
+            var meter = await EncodeAsync(plan, clips, blender, audio, width, height, request.Prepared.Fps, video, Lossless, cancellationToken)
+                .ConfigureAwait(false);
 
             var poster = Path.Combine(scratch, "poster.jpg");
             var middle = (plan.FrameCount / 2.0 / request.Prepared.Fps).ToString("0.###", CultureInfo.InvariantCulture);
@@ -54,8 +75,9 @@ public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null)
             await blobs.UploadFileAsync(video, BlobPath.Parse(request.VideoBlob), overwrite: false, cancellationToken).ConfigureAwait(false);
             await blobs.UploadFileAsync(poster, BlobPath.Parse(request.PosterBlob), overwrite: false, cancellationToken).ConfigureAwait(false);
             var report = new StitchReport(plan.FrameCount, request.Prepared.Fps, (double)plan.FrameCount / request.Prepared.Fps,
-                request.Prepared.AudioSeconds, width, height, "pixel-crossfade", clock.Elapsed.TotalSeconds,
-                new SeamReport(meter.Ratio, meter.MeanAtSeams, meter.MeanInside, new StitchPlan(plan).Seams, meter.PerSeam, CrossfadeNote),
+                request.Prepared.AudioSeconds, width, height, BlendOf(blender.Methods), clock.Elapsed.TotalSeconds,
+                new SeamReport(meter.Ratio, meter.MeanAtSeams, meter.MeanInside, new StitchPlan(plan).Seams, meter.PerSeam,
+                    $"{NoteOf(blender.Methods)}; {ContinuityNote}") { Methods = blender.Methods },
                 request.Segments.Select(s => new SegmentTiming(s.Segment.Index, s.Segment.Start, s.Segment.End, s.Segment.RenderStart,
                     s.Segment.RenderEnd, s.WorkerId, s.Attempts, (s.FinishedAt - s.StartedAt).TotalSeconds, s.StartedAt, s.FinishedAt,
                     s.Reused)).ToList(),
@@ -82,9 +104,28 @@ public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null)
         return new SegmentPlan(request.Prepared.FrameCount, segments[0].OwnedFrames, overlap, segments);
     }
 
-    private static async Task<SeamMeter> EncodeAsync(SegmentPlan plan, IReadOnlyList<string> clips, string audio, int width, int height,
-        int fps, string output, CancellationToken cancellationToken)
+    /// <summary>report.json's <c>blend</c>: <c>latent</c>, <c>pixel-crossfade</c>, or <c>mixed</c> (see seams.methods).</summary>
+    private static string BlendOf(IReadOnlyList<string> methods) =>
+        methods.Distinct().ToList() switch
+        {
+            [] => LatentSeamBlender.Crossfade,
+            [var only] => only,
+            _ => "mixed",
+        };
+
+    private static string NoteOf(IReadOnlyList<string> methods) => BlendOf(methods) switch
     {
+        LatentSeamBlender.Latent => "overlap latents blended linearly and decoded with the VAE",
+        LatentSeamBlender.Crossfade => "pixel crossfade over the overlap",
+        _ => "latent blend where both neighbours uploaded latents, pixel crossfade elsewhere (seams.methods)",
+    };
+
+    private static async Task<SeamMeter> EncodeAsync(SegmentPlan plan, IReadOnlyList<string> clips, LatentSeamBlender blender, string audio,
+        int width, int height, int fps, string output, bool lossless, CancellationToken cancellationToken)
+    {
+        string[] codec = lossless
+            ? ["-c:v", "libx264rgb", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "rgb24"]
+            : ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"];
         var stitch = new StitchPlan(plan);
         var meter = new SeamMeter(stitch.Seams, plan.Overlap);
         var readers = new RawFrameReader?[clips.Count];
@@ -94,14 +135,20 @@ public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null)
         var previous = new byte[frameBytes];
         using var encoder = Ffmpeg.Start("ffmpeg", ["-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}",
             "-r", fps.ToString(CultureInfo.InvariantCulture), "-i", "-", "-i", audio, "-map", "0:v:0", "-map", "1:a:0",
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
-            "-movflags", "+faststart", "-y", output], redirectInput: true, redirectOutput: false);
+            .. codec, "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-y", output], redirectInput: true, redirectOutput: false);
         var encoderErrors = encoder.StandardError.ReadToEndAsync(cancellationToken);
         var input = encoder.StandardInput.BaseStream;
         try
         {
+            var seam = 0;
+            IReadOnlyList<byte[]>? blended = null;
             for (var f = 0; f < plan.FrameCount; f++)
             {
+                if (seam < stitch.Seams.Count && f == blender.RegionStart(seam))
+                {
+                    blended = await blender.DecodeAsync(seam, cancellationToken).ConfigureAwait(false);
+                }
+
                 var sources = stitch.SourcesOf(f);
                 for (var s = 0; s < sources.Count; s++)
                 {
@@ -110,7 +157,11 @@ public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null)
                     await readers[k]!.ReadAsync(sources[s].LocalFrame, buffers[s], cancellationToken).ConfigureAwait(false);
                 }
 
-                if (sources.Count == 1)
+                if (blended is not null)
+                {
+                    Buffer.BlockCopy(blended[f - blender.RegionStart(seam)], 0, current, 0, frameBytes);
+                }
+                else if (sources.Count == 1)
                 {
                     Buffer.BlockCopy(buffers[0], 0, current, 0, frameBytes);
                 }
@@ -127,6 +178,12 @@ public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null)
                 if (f > 0)
                 {
                     meter.Add(f, previous, current, frameBytes);
+                }
+
+                if (seam < stitch.Seams.Count && f == blender.RegionStart(seam) + blender.RegionLength - 1)
+                {
+                    blended = null;
+                    seam++;
                 }
 
                 await input.WriteAsync(current, cancellationToken).ConfigureAwait(false);

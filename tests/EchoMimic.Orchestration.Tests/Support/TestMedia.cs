@@ -33,6 +33,21 @@ internal static class TestMedia
         (await RunAsync("ffmpeg", "-v", "error", "-i", file, "-map", "0:v:0", "-f", "framemd5", "-"))
             .Split('\n').Where(line => line.Length > 0 && !line.StartsWith('#')).Select(line => line.Split(',')[^1].Trim()).ToList();
 
+    /// <summary>Every video frame decoded to packed RGB24 (width × height × 3 bytes).</summary>
+    public static async Task<IReadOnlyList<byte[]>> RgbFramesAsync(string file, int width, int height)
+    {
+        var raw = Path.Combine(Path.GetTempPath(), $"frames-{Guid.NewGuid():N}.rgb");
+        try
+        {
+            await RunAsync("ffmpeg", "-v", "error", "-i", file, "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-y", raw);
+            return (await File.ReadAllBytesAsync(raw)).Chunk(width * height * 3).ToList();
+        }
+        finally
+        {
+            File.Delete(raw);
+        }
+    }
+
     public static async Task<string> RunAsync(string tool, params string[] arguments)
     {
         var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
