@@ -100,7 +100,7 @@ public sealed class LatentBlendTests : IDisposable
         var blendVsCrossfade = Enumerable.Range(0, 24).Average(i => MeanAbsDifference(expected[i], crossfade[i]));
         // The stitcher encodes losslessly here, so its seam frames must be the decoded blend up to float rounding in
         // the mix (at most one level), while the pixel crossfade of the clips is clearly different.
-        Console.WriteLine($"seam: video vs decoded blend {toBlend:F3}, vs crossfade {toCrossfade:F3}, blend vs crossfade {blendVsCrossfade:F3}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"seam: video vs decoded blend {toBlend:F3}, vs crossfade {toCrossfade:F3}, blend vs crossfade {blendVsCrossfade:F3}");
         Assert.True(blendVsCrossfade > 0.3, $"decoded blend and crossfade differ by only {blendVsCrossfade:F3}: the test cannot tell them apart");
         Assert.InRange(toBlend, 0, 0.05);
         Assert.True(Enumerable.Range(0, 24).All(i => video[12 + i].Zip(expected[i], (x, y) => Math.Abs(x - y)).Max() <= 1));
