@@ -146,8 +146,13 @@ public sealed class RenderCommand : ICliCommand
     {
         if (o.Retarget == true && o.NoRetarget) throw new InputException("--retarget", "--retarget and --no-retarget contradict each other");
         var models = o.Models ?? Path.Combine(o.Weights ?? DefaultWeightsFolder, "dwpose");
-        return new PreflightOptions(models, o.AutoFit, o.NoRetarget ? false : o.Retarget, IsPath(o.Pose)) { OpenPoser = o.OpenPoser };
+        return new PreflightOptions(models, o.AutoFit, o.NoRetarget ? false : o.Retarget, IsPath(o.Pose) && !IsBundled(o.Pose!)) { OpenPoser = o.OpenPoser };
     }
+
+    /// <summary>A path into the bundled samples' gestures (drawn in the official framing) counts as bundled.</summary>
+    private static bool IsBundled(string path) =>
+        BundledSamples.Find() is { } samples &&
+        Path.GetFullPath(path).StartsWith(Path.GetFullPath(Path.Combine(samples.Folder, BundledSamples.GesturesFolder)) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static bool IsPath(string? pose) =>
         pose is { } p && (Directory.Exists(p) || File.Exists(p) || p.Contains('/') || p.Contains('\\') || p.EndsWith(GestureFile.Extension, StringComparison.OrdinalIgnoreCase));
