@@ -97,6 +97,7 @@ public sealed class RenderCommand : ICliCommand
         try
         {
             var request = Resolve(o, out var loadModels);
+            var givenPose = request.PoseFolder;
             work = Directory.CreateTempSubdirectory("echomimic-preflight-").FullName;
             request = RenderGesture.AsPoseFolder(request, work);
             OrchestratedRender.Check(request, o.Workers, o.SegmentLength, cancellation.Token);
@@ -114,7 +115,7 @@ public sealed class RenderCommand : ICliCommand
                     .StartAsync(context => OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, new ConsoleRenderProgress(context), cancellation.Token))
                     .GetAwaiter().GetResult()
                 : OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, null, cancellation.Token).GetAwaiter().GetResult();
-            PreflightArtefacts.Keep(preflight, result);
+            PreflightArtefacts.Keep(preflight, result, givenPose);
             AnsiConsole.MarkupLine($"[green]done[/] {Markup.Escape(result.Video)} ({result.Frames} frames in {result.Segments} segments on {o.Workers} worker(s), seam ratio {result.SeamRatio?.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, {result.WallSeconds:F1} s); report.json beside it");
             return 0;
         }
@@ -168,8 +169,9 @@ public sealed class RenderCommand : ICliCommand
         var pose = IsPath(o.Pose)
             ? o.Pose!
             : Sample("--pose", s => s.Gesture(o.Pose ?? BundledSamples.DefaultGesture));
-        if (!Directory.Exists(pose) && !(File.Exists(pose) && pose.EndsWith(GestureFile.Extension, StringComparison.OrdinalIgnoreCase)))
-            throw new InputException(pose, $"pose folder (or {GestureFile.Extension} file) does not exist");
+        if (File.Exists(pose) && !pose.EndsWith(GestureFile.Extension, StringComparison.OrdinalIgnoreCase))
+            throw new InputException(pose, $"not a gesture: expected a folder of N.npy frames or a {GestureFile.Extension} file");
+        if (!Directory.Exists(pose) && !File.Exists(pose)) throw new InputException(pose, "pose folder does not exist");
         if (!File.Exists(image) && !Directory.Exists(image)) throw new InputException(image, "image file does not exist");
         if (!File.Exists(audio) && !Directory.Exists(audio)) throw new InputException(audio, "audio file does not exist");
 

@@ -12,9 +12,12 @@ namespace EchoMimic.Cli.Local;
 /// </summary>
 public static class PreflightArtefacts
 {
-    public static void Keep(PreflightResult preflight, OrchestratedRenderResult result)
+    /// <param name="givenPose">The gesture as the user gave it (a <c>.emgesture</c> file is rendered from a temporary N.npy expansion).</param>
+    public static void Keep(PreflightResult preflight, OrchestratedRenderResult result, string givenPose)
     {
         var report = result.Report;
+        preflight.Report["gesture"]!["path"] = Path.GetFullPath(givenPose);
+        if (report["pose"] is JsonObject given) given["path"] = Path.GetFullPath(givenPose);
         var directory = Path.GetDirectoryName(result.Video)!;
         var stem = Path.GetFileNameWithoutExtension(result.Video);
         if (preflight.FittedImage is { } fitted)

@@ -115,7 +115,11 @@ public sealed class RenderPreflightTests : IDisposable
         var image = SyntheticPortrait.PaintPng(Path.Combine(_dir, "portrait.png"), 160, 100);
         var empty = Directory.CreateDirectory(Path.Combine(_dir, "no-models")).FullName;
 
-        var (code, errors) = Run(Options(image) with { Models = empty });
+        // The gesture as a .emgesture file (a user gesture: retargeting defaults on, and is skipped with the same notice).
+        var compact = Path.Combine(_dir, "mine.emgesture");
+        GestureFile.Write(compact, GestureSequence.FromPoseFrames(EchoMimic.Inference.Pose.NpyPoseReader.ReadFolder(_gesture), 24));
+
+        var (code, errors) = Run(Options(image) with { Models = empty, Pose = compact });
 
         Assert.Equal(0, code);
         Assert.True(File.Exists(_output));
@@ -127,6 +131,9 @@ public sealed class RenderPreflightTests : IDisposable
         Assert.False(report["preflight"]!["models_present"]!.GetValue<bool>());
         Assert.False(report["preflight"]!["portrait"]!["checked"]!.GetValue<bool>());
         Assert.False(report["preflight"]!["gesture"]!["retargeted"]!.GetValue<bool>());
+        Assert.Contains("retargeting skipped", notice, StringComparison.Ordinal);
+        Assert.Equal(compact, report["pose"]!["path"]!.GetValue<string>());
+        Assert.Equal(24, report["gesture_frames"]!.GetValue<int>());
         Assert.Equal(["report.json", "video.mp4"], Directory.EnumerateFiles(Path.Combine(_dir, "out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
