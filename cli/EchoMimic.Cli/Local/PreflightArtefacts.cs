@@ -5,8 +5,8 @@ using EchoMimic.Inference.Pipeline;
 namespace EchoMimic.Cli.Local;
 
 /// <summary>
-/// After a successful render: the fitted portrait (<c>STEM.fitted.png</c>) and the retargeted gesture
-/// (<c>STEM.retargeted.emgesture</c>) are kept beside the video, so what was rendered can be seen and reused, and
+/// After a successful render: the fitted portrait (<c>STEM.fitted.png</c>), the retargeted gesture
+/// (<c>STEM.retargeted.emgesture</c>) and its before/after image (<c>STEM.retarget.png</c>) are kept beside the video, so what was rendered can be seen and reused, and
 /// report.json gets the <c>preflight</c> section (image/pose paths then name those kept files; their sha256 are the
 /// rendered inputs'). Nothing is kept when the render fails: the work folder is deleted by the caller.
 /// </summary>
@@ -33,6 +33,12 @@ public static class PreflightArtefacts
             ClipRenderer.WriteAtomically(keep, temporary => GestureFile.Write(temporary, gesture));
             if (report["pose"] is JsonObject pose) pose["path"] = keep;
             preflight.Report["gesture"]!["retargeted_gesture"] = keep;
+        }
+        if (preflight.BeforeAfter is { } beforeAfter)
+        {
+            var keep = Path.Combine(directory, stem + ".retarget.png");
+            ClipRenderer.WriteAtomically(keep, temporary => File.Copy(beforeAfter, temporary, overwrite: true));
+            preflight.Report["gesture"]!["before_after"] = keep;
         }
         report["preflight"] = preflight.Report;
         ClipRenderer.WriteAtomically(result.ReportFile, path => File.WriteAllText(path, report.ToJsonString(ReportJson.Indented)));

@@ -19,6 +19,9 @@ namespace EchoMimic.Cli.Local;
 /// </summary>
 public static class PreflightCheck
 {
+    /// <summary>Side of each half of the retarget before/after image.</summary>
+    public const int PreviewSize = 384;
+
     public static PreflightResult Run(RenderRequest request, PreflightOptions options, string work)
     {
         var models = DwPoseModelFiles.InFolder(options.Models);
@@ -72,18 +75,23 @@ public static class PreflightCheck
         }
 
         GestureSequence? retargeted = null;
+        string? beforeAfter = null;
         if (options.RetargetWanted)
         {
+            var original = request.PoseFolder;
             retargeted = Retarget(request, options, outcome, gestureReport, messages);
             if (retargeted is not null)
             {
                 var folder = Path.Combine(work, "pose.retargeted");
                 NpyPoseWriter.WriteFolder(folder, retargeted.ToPoseFrames());
                 request = request with { PoseFolder = folder };
+                // The first frame over the rendered portrait, before (left) and after (right), as `pose retarget --preview`.
+                beforeAfter = Path.Combine(work, "retarget.png");
+                ImageFile.Save(BeforeAfter.Draw(GestureSources.Load(original, request.Settings.Fps), retargeted, outcome.Portrait, PreviewSize), beforeAfter);
             }
         }
         report["messages"] = new JsonArray(messages.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray());
-        return new PreflightResult(request, messages, report) { FittedImage = fittedImage, Retargeted = retargeted };
+        return new PreflightResult(request, messages, report) { FittedImage = fittedImage, Retargeted = retargeted, BeforeAfter = beforeAfter };
     }
 
     /// <summary>

@@ -16,4 +16,7 @@ public sealed record PreflightResult(RenderRequest Request, IReadOnlyList<string
 
     /// <summary>The retargeted gesture (null when not retargeted).</summary>
     public GestureSequence? Retargeted { get; init; }
+
+    /// <summary>The retarget's before/after image (first frame over the rendered portrait) in the work folder.</summary>
+    public string? BeforeAfter { get; init; }
 }

@@ -103,6 +103,8 @@ public sealed class RenderPreflightTests : IDisposable
         Assert.Equal(Path.GetFullPath(image), preflight["portrait"]!["image"]!.GetValue<string>());
         Assert.True(preflight["gesture"]!["retargeted"]!.GetValue<bool>());
         Assert.Equal("user", preflight["gesture"]!["source"]!.GetValue<string>());
+        var beforeAfter = ImageFile.Load(Path.Combine(_dir, "out", "video.retarget.png"));
+        Assert.Equal((768, 384), (beforeAfter.Width, beforeAfter.Height));
         var kept = GestureFile.Read(Path.Combine(_dir, "out", "video.retargeted.emgesture"));
         // Hand-computed (PreflightCheckTests): the left hand (0.7, 0.8) lands at (0.6811875, 0.778078) after fit + retarget.
         Assert.Equal(0.6811875, kept.Frames[0].X(EchoMimic.Inference.DwPose.PersonPose.LeftHandStart), 4);
