@@ -152,8 +152,9 @@ public sealed class RenderCommand : ICliCommand
 
     /// <summary>A path into the bundled samples' gestures (drawn in the official framing) counts as bundled.</summary>
     private static bool IsBundled(string path) =>
-        BundledSamples.Find() is { } samples &&
-        Path.GetFullPath(path).StartsWith(Path.GetFullPath(Path.Combine(samples.Folder, BundledSamples.GesturesFolder)) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        new[] { BundledSamples.Find()?.Folder, Inference.RepositoryRoot.Find() is { } root ? Path.Combine(root, "samples") : null }
+            .OfType<string>()
+            .Any(samples => Path.GetFullPath(path).StartsWith(Path.GetFullPath(Path.Combine(samples, BundledSamples.GesturesFolder)) + Path.DirectorySeparatorChar, StringComparison.Ordinal));
 
     private static bool IsPath(string? pose) =>
         pose is { } p && (Directory.Exists(p) || File.Exists(p) || p.Contains('/') || p.Contains('\\') || p.EndsWith(GestureFile.Extension, StringComparison.OrdinalIgnoreCase));

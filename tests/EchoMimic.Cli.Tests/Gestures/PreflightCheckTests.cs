@@ -150,6 +150,8 @@ public sealed class PreflightCheckTests : IDisposable
         Assert.True(RenderCommand.PreflightOptionsOf(With(Path.Combine(_dir, "mine.emgesture"))).UserGesture);
         Assert.False(RenderCommand.PreflightOptionsOf(With("hand_raise")).RetargetWanted);
         Assert.False(RenderCommand.PreflightOptionsOf(With(null)).RetargetWanted);
+        var bundled = EchoMimic.Inference.Samples.BundledSamples.Find();
+        if (bundled is not null) Assert.False(RenderCommand.PreflightOptionsOf(With(bundled.Gesture("breathing"))).UserGesture);
         Assert.False(RenderCommand.PreflightOptionsOf(With(_gesture) with { NoRetarget = true }).RetargetWanted);
         Assert.True(RenderCommand.PreflightOptionsOf(With("hand_raise") with { Retarget = true }).RetargetWanted);
         Assert.Throws<InputException>(() => RenderCommand.PreflightOptionsOf(With(_gesture) with { Retarget = true, NoRetarget = true }));
