@@ -91,7 +91,7 @@ public sealed class LocalRuntime : IAsyncDisposable
             var worker = new SegmentWorker(segments, results, runtime.Blobs, new EngineJobPreparer(models, runtime.Blobs, runtime.Root),
                 renderer, new FfmpegStitcher(runtime.Blobs, runtime.Root, new EngineLatentDecoder(models)),
                 new SegmentWorkerOptions(id) { ScratchRoot = Path.Combine(runtime.Root, "scratch"), ReceiveWait = TimeSpan.FromSeconds(1) },
-                TimeProvider.System);
+                TimeProvider.System, new EngineJobPreviewer(runtime.Blobs, runtime.Root));
             runtime._loops.Add(Task.Run(() => worker.RunAsync(runtime._stop.Token), CancellationToken.None));
         }
 

@@ -111,7 +111,7 @@ public sealed class LocalStack : IAsyncDisposable
                     ScratchRoot = Path.Combine(Options.ScratchRoot, "worker-" + i),
                     ReceiveWait = TimeSpan.FromSeconds(1),
                 },
-                TimeProvider.System);
+                TimeProvider.System, new EngineJobPreviewer(Blobs, Options.ScratchRoot));
             loops.Add(Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
 

@@ -167,8 +167,9 @@ public static partial class RenderJobSpecReader
             {
                 "standard" => RenderMode.Standard,
                 "accelerated" => RenderMode.Accelerated,
+                "preview" => RenderMode.Preview,
                 _ => throw new InputException(settings.FieldPath("mode"),
-                    $"'{modeText}' must be 'standard' or 'accelerated'"),
+                    $"'{modeText}' must be 'standard', 'accelerated' or 'preview'"),
             };
         }
 

@@ -17,6 +17,10 @@ public sealed record RenderSettings(
 
     public static RenderSettings Accelerated { get; } = new(RenderMode.Accelerated, 6, 1.0, 420, 768, 768, 24);
 
-    public static RenderSettings DefaultsFor(RenderMode mode) =>
-        mode == RenderMode.Accelerated ? Accelerated : Standard;
+    public static RenderSettings DefaultsFor(RenderMode mode) => mode switch
+    {
+        RenderMode.Accelerated => Accelerated,
+        RenderMode.Preview => Standard with { Mode = RenderMode.Preview },
+        _ => Standard,
+    };
 }

@@ -12,12 +12,15 @@ public static class SegmentEvents
 
     public const string Stitch = "stitch";
 
+    public const string Preview = "preview";
+
     public static string NameFor(int segmentIndex) => Prefix + segmentIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static string NameFor(WorkKind kind, int segmentIndex) => kind switch
     {
         WorkKind.Prepare => Prepare,
         WorkKind.Stitch => Stitch,
+        WorkKind.Preview => Preview,
         _ => NameFor(segmentIndex),
     };
 }

@@ -36,6 +36,9 @@ public sealed record SegmentTask(
     /// <summary>The segments and output names a Stitch task joins.</summary>
     public StitchRequest? Stitch { get; init; }
 
+    /// <summary>The prepared job and output names a Preview task draws.</summary>
+    public PreviewRequest? Preview { get; init; }
+
     /// <summary>Broker duplicate detection key (job:segment:attempt, job:prepare:attempt, job:stitch:attempt).</summary>
     public string MessageId => Kind == WorkKind.Segment ? $"{JobId}:{Segment.Index}:{Attempt}" : $"{JobId}:{EventName}:{Attempt}";
 
@@ -49,6 +52,17 @@ public sealed record SegmentTask(
         {
             Kind = WorkKind.Prepare,
             Spec = spec,
+        };
+    }
+
+    public static SegmentTask ForPreview(string jobId, int attempt, string preparedBlob, PreviewRequest request, DateTimeOffset dispatchedAt)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var frames = request.Prepared.FrameCount;
+        return new SegmentTask(jobId, new Segment(0, 0, frames, 0, frames), 0, attempt, request.Spec.Settings, preparedBlob, "", "", dispatchedAt)
+        {
+            Kind = WorkKind.Preview,
+            Preview = request,
         };
     }
 

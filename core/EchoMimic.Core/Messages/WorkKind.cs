@@ -14,4 +14,7 @@ public enum WorkKind
 
     /// <summary>The job's Stitch stage: blend the segments, mux the audio, write video, poster and report.json.</summary>
     Stitch,
+
+    /// <summary>A preview job's output stage: pose maps over the portrait with the audio, instead of segments + stitch.</summary>
+    Preview,
 }

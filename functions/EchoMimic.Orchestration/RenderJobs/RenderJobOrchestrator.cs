@@ -1,3 +1,4 @@
+using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
@@ -73,6 +74,17 @@ public sealed class RenderJobOrchestrator : TaskOrchestrator<RenderJobInput, Ren
             return await job.FailAsync("prepare reported success without a prepared job");
         }
 
+        if (spec.Settings.Mode == RenderMode.Preview)
+        {
+            // The cheap job type: no segments, no denoising; a worker draws the pose maps over the portrait.
+            await job.PhaseAsync(RenderJobPhases.Previewing);
+            var previewRequest = new PreviewRequest(spec, prepared, JobBlobs.Video(jobId, spec.OutputName).ToString(),
+                JobBlobs.Poster(jobId).ToString(), JobBlobs.Report(jobId).ToString());
+            var preview = await stages.RunAsync(WorkKind.Preview,
+                (attempt, at) => SegmentTask.ForPreview(jobId, attempt, JobBlobs.Prepared(jobId).ToString(), previewRequest, at));
+            return await FinishAsync(context, job, SegmentEvents.Preview, preview, cancel, stopCancelWait);
+        }
+
         var board = new SegmentBoard(new SegmentPlanner(options.SegmentLength, options.Overlap).Plan(prepared.FrameCount));
         job.Board = board;
         await job.PhaseAsync(RenderJobPhases.Rendering);
@@ -133,23 +145,30 @@ public sealed class RenderJobOrchestrator : TaskOrchestrator<RenderJobInput, Ren
         var request = StitchRequestFor(jobId, input, prepared, board);
         var stitch = await stages.RunAsync(WorkKind.Stitch,
             (attempt, at) => SegmentTask.ForStitch(jobId, attempt, spec.Settings, JobBlobs.Prepared(jobId).ToString(), request, at));
-        job.AddStage(SegmentEvents.Stitch, stitch);
-        if (stitch.Canceled)
+        return await FinishAsync(context, job, SegmentEvents.Stitch, stitch, cancel, stopCancelWait);
+    }
+
+    /// <summary>Ends the job after its output stage (stitch, or preview): canceled, failed, or succeeded with the outputs' URLs.</summary>
+    private static async Task<RenderJobOutcome> FinishAsync(TaskOrchestrationContext context, JobReporter job, string stage, StageOutcome outcome,
+        Task<string> cancel, CancellationTokenSource stopCancelWait)
+    {
+        job.AddStage(stage, outcome);
+        if (outcome.Canceled)
         {
             return await job.CancelAsync(cancel.Result);
         }
 
-        if (stitch.Error is { } stitchError)
+        if (outcome.Error is { } error)
         {
-            return await job.FailAsync(stitchError);
+            return await job.FailAsync(error);
         }
 
-        if (stitch.Result!.Stitched is not { } stitchResult)
+        if (outcome.Result!.Stitched is not { } outputs)
         {
-            return await job.FailAsync("stitch reported success without outputs");
+            return await job.FailAsync($"{stage} reported success without outputs");
         }
 
-        var stitched = await context.CallActivityAsync<StitchedJob>(nameof(LocateOutputsActivity), stitchResult, Retried);
+        var stitched = await context.CallActivityAsync<StitchedJob>(nameof(LocateOutputsActivity), outputs, Retried);
         stopCancelWait.Cancel();
         return await job.SucceedAsync(stitched);
     }

@@ -6,6 +6,7 @@ public static class RenderJobPhases
     public const string WaitingForInputs = "waiting-for-inputs";
     public const string Preparing = "preparing";
     public const string Rendering = "rendering";
+    public const string Previewing = "previewing";
     public const string Stitching = "stitching";
     public const string Notifying = "notifying";
     public const string Succeeded = "succeeded";

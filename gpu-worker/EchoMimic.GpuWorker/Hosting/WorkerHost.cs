@@ -55,7 +55,7 @@ public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
             var loops = Enumerable.Range(0, settings.Loops).Select(i =>
             {
                 var worker = new SegmentWorker(segments, results, blobs, preparer, renderer, stitcher,
-                    new SegmentWorkerOptions($"{settings.WorkerId}-{i}"), TimeProvider.System);
+                    new SegmentWorkerOptions($"{settings.WorkerId}-{i}"), TimeProvider.System, new EngineJobPreviewer(blobs));
                 return Task.Run(async () =>
                 {
                     try

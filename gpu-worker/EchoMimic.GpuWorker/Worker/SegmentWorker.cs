@@ -13,7 +13,7 @@ namespace EchoMimic.GpuWorker.Worker;
 /// orchestrator owns retries (a new attempt); storage or queue failures abandon the message for redelivery.
 /// </summary>
 public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, IBlobStore blobs, IJobPreparer preparer,
-    ISegmentRenderer renderer, IClipStitcher stitcher, SegmentWorkerOptions options, TimeProvider time)
+    ISegmentRenderer renderer, IClipStitcher stitcher, SegmentWorkerOptions options, TimeProvider time, IJobPreviewer? previewer = null)
 {
     public string WorkerId => options.WorkerId;
 
@@ -93,6 +93,7 @@ public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, 
                 {
                     WorkKind.Prepare => await PrepareAsync(task, startedAt, lockLost.Token).ConfigureAwait(false),
                     WorkKind.Stitch => await StitchAsync(task, startedAt, lockLost.Token).ConfigureAwait(false),
+                    WorkKind.Preview => await PreviewAsync(task, startedAt, lockLost.Token).ConfigureAwait(false),
                     _ => await RenderAsync(task, startedAt, lockLost.Token).ConfigureAwait(false),
                 };
             }
@@ -122,7 +123,8 @@ public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, 
         WorkKind.Segment => null,
         WorkKind.Prepare when task.Spec is null => "a prepare task without its job spec",
         WorkKind.Stitch when task.Stitch is null => "a stitch task without its stitch request",
-        WorkKind.Prepare or WorkKind.Stitch => null,
+        WorkKind.Preview when task.Preview is null => "a preview task without its preview request",
+        WorkKind.Prepare or WorkKind.Stitch or WorkKind.Preview => null,
         _ => $"unknown task kind {task.Kind}",
     };
 
@@ -204,6 +206,20 @@ public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, 
         var reused = await blobs.ExistsAsync(BlobPath.Parse(request.ReportBlob), cancellationToken).ConfigureAwait(false);
         var stitched = await stitcher.StitchAsync(request, cancellationToken).ConfigureAwait(false);
         return Result(task, SegmentOutcome.Succeeded, startedAt) with { Stitched = stitched, FrameCount = stitched.FrameCount, Reused = reused };
+    }
+
+    /// <summary>The preview job type's output stage; idempotent like Stitch (report.json last, first writer wins).</summary>
+    private async Task<SegmentResult> PreviewAsync(SegmentTask task, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        var request = task.Preview!;
+        if (previewer is null)
+        {
+            throw new InvalidOperationException($"worker {options.WorkerId} has no previewer");
+        }
+
+        var reused = await blobs.ExistsAsync(BlobPath.Parse(request.ReportBlob), cancellationToken).ConfigureAwait(false);
+        var outputs = await previewer.PreviewAsync(request, cancellationToken).ConfigureAwait(false);
+        return Result(task, SegmentOutcome.Succeeded, startedAt) with { Stitched = outputs, FrameCount = outputs.FrameCount, Reused = reused };
     }
 
     private SegmentResult Result(SegmentTask task, SegmentOutcome outcome, DateTimeOffset startedAt) =>

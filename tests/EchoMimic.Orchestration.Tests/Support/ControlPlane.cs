@@ -5,6 +5,7 @@ using EchoMimic.GpuWorker.Stitching;
 using EchoMimic.GpuWorker.Worker;
 using EchoMimic.Infrastructure.DurableTask;
 using EchoMimic.Infrastructure.Embedded;
+using EchoMimic.Inference.Jobs;
 using EchoMimic.Infrastructure.Webhooks;
 using EchoMimic.Orchestration.Intake;
 using EchoMimic.Orchestration.RenderJobs;
@@ -119,23 +120,23 @@ internal sealed class ControlPlane : IAsyncDisposable
     private SegmentWorker Worker(string workerId) =>
         new SegmentWorker(SegmentPort, ResultPort, Blobs, Preparer, Renderer, Stitcher,
             new SegmentWorkerOptions(workerId) { LockDuration = TimeSpan.FromSeconds(6), ReceiveWait = TimeSpan.FromSeconds(1), ScratchRoot = Path.Combine(Root, "scratch") },
-            TimeProvider.System);
+            TimeProvider.System, new EngineJobPreviewer(Blobs, Path.Combine(Root, "scratch")));
 
     /// <summary>Uploads a portrait and a tone of <paramref name="seconds"/> under uploads/{folder}/.</summary>
     public async Task UploadInputsAsync(string folder, double seconds, bool withAudio = true)
     {
-        await Blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, $"{folder}/ref.png"), new byte[] { 0x89, 0x50, 0x4E, 0x47 }, true, default);
+        await Blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, $"{folder}/ref.png"), Inference.Samples.PortraitPainter.PaintPng(64), true, default);
         if (withAudio)
         {
             await Blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, $"{folder}/speech.wav"), await TestMedia.ToneWavAsync(seconds), true, default);
         }
     }
 
-    public string SpecJson(string folder, bool webhook = true, string? idempotencyKey = null) => $$"""
+    public string SpecJson(string folder, bool webhook = true, string? idempotencyKey = null, string mode = "accelerated") => $$"""
         {
           "schemaVersion": 1,
           "inputs": { "reference": "uploads/{{folder}}/ref.png", "audio": "uploads/{{folder}}/speech.wav", "pose": { "gesture": "talk" } },
-          "settings": { "mode": "accelerated", "width": 64, "height": 64, "fps": 24, "seed": 7 },
+          "settings": { "mode": "{{mode}}", "width": 64, "height": 64, "fps": 24, "seed": 7 },
           {{(webhook ? $"\"webhook\": {{ \"url\": \"{Receiver.Url}\" }}," : "")}}
           {{(idempotencyKey is null ? "" : $"\"idempotencyKey\": \"{idempotencyKey}\",")}}
           "metadata": { "folder": "{{folder}}" }

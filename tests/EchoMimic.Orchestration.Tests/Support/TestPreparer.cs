@@ -44,12 +44,42 @@ internal sealed class TestPreparer(IBlobStore blobs) : IJobPreparer
             }
 
             var frames = (int)Math.Round(seconds * spec.Settings.Fps);
+            if (spec.Settings.Mode == RenderMode.Preview)
+            {
+                await DrawPoseMapsAsync(jobId, frames, spec.Settings.Width, spec.Settings.Height, cancellationToken);
+            }
+
             return new PreparedJob(jobId, frames, spec.Settings.Fps, seconds, "test", spec.Inputs.Reference, spec.Inputs.Audio,
                 $"work/{jobId}/features.bin", $"work/{jobId}/pose/");
         }
         finally
         {
             File.Delete(audio);
+        }
+    }
+
+    /// <summary>The pose map of frame f: black with a white 8x8 square at x = f mod (W − 8), y = 8 (a preview job draws them).</summary>
+    public static byte[] PoseMap(int frame, int width, int height)
+    {
+        var rgb = new byte[width * height * 3];
+        var x0 = frame % (width - 8);
+        for (var y = 8; y < 16; y++)
+        {
+            for (var x = x0; x < x0 + 8; x++)
+            {
+                rgb.AsSpan((y * width + x) * 3, 3).Fill(255);
+            }
+        }
+
+        return rgb;
+    }
+
+    private async Task DrawPoseMapsAsync(string jobId, int frames, int width, int height, CancellationToken cancellationToken)
+    {
+        for (var f = 0; f < frames; f++)
+        {
+            await blobs.PutBytesAsync(Inference.Jobs.PreparedBlobs.PoseMap($"work/{jobId}/pose/", f),
+                Inference.Jobs.PoseMapImages.EncodePng(PoseMap(f, width, height), width, height), overwrite: true, cancellationToken);
         }
     }
 
