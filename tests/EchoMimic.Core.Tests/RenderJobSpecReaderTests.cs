@@ -20,6 +20,15 @@ public sealed class RenderJobSpecReaderTests
     }
 
     [Fact]
+    public void Preview_mode_is_a_job_setting_with_the_standard_size_defaults()
+    {
+        var spec = RenderJobSpecReader.Read(SpecSamples.Full.Replace("\"accelerated\"", "\"preview\"", StringComparison.Ordinal));
+
+        Assert.Equal(RenderMode.Preview, spec.Settings.Mode);
+        Assert.Equal((512, 640, 25), (spec.Settings.Width, spec.Settings.Height, spec.Settings.Fps));
+    }
+
+    [Fact]
     public void Accelerated_mode_starts_from_the_accelerated_defaults_and_keeps_overrides()
     {
         var spec = RenderJobSpecReader.Read(SpecSamples.Full);
@@ -65,7 +74,7 @@ public sealed class RenderJobSpecReaderTests
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"steps":"30"}}""", "job.json:settings.steps", "must be an integer, got the string \"30\"")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"cfg":-1}}""", "job.json:settings.cfg", "between 0 and 20")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"width":500}}""", "job.json:settings.width", "multiple of 8")]
-    [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"mode":"fast"}}""", "job.json:settings.mode", "'standard' or 'accelerated'")]
+    [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"mode":"fast"}}""", "job.json:settings.mode", "'standard', 'accelerated' or 'preview'")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"seed":-5}}""", "job.json:settings.seed", "between 0 and")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"output":{"name":"../x.mp4"}}""", "job.json:output.name", "ending in .mp4")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"webhook":{"url":"ftp://x/y"}}""", "job.json:webhook.url", "http or https")]
