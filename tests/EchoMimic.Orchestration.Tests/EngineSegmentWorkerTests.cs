@@ -76,6 +76,53 @@ public sealed class EngineSegmentWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task Worker_prepares_and_previews_a_job_from_the_engine_pose_maps_without_denoising()
+    {
+        var spec = await UploadAsync("v", seconds: 1.0);
+        spec = spec with { Settings = spec.Settings with { Mode = RenderMode.Preview } };
+        var segments = new InMemorySegmentQueue();
+        var results = new InMemoryResultQueue();
+        var worker = new SegmentWorker(segments, results, blobs, new EngineJobPreparer(Models.Value, blobs, root),
+            new EngineSegmentRenderer(Models.Value), new GpuWorker.Stitching.FfmpegStitcher(blobs, root),
+            new SegmentWorkerOptions("preview-worker") { ScratchRoot = Path.Combine(root, "scratch") }, TimeProvider.System,
+            new EngineJobPreviewer(blobs, root));
+        var prepare = SegmentTask.ForPrepare("job-v", 1, spec, JobBlobs.Prepared("job-v").ToString(), DateTimeOffset.UnixEpoch);
+        await segments.SendAsync([new QueueMessage<SegmentTask>(prepare.MessageId, prepare)], Ct);
+        await worker.ProcessAsync((await segments.ReceiveAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), Ct))!, Ct);
+        PreparedJob prepared;
+        await using (var lease = await results.ReceiveAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), Ct))
+        {
+            prepared = lease!.Body.Prepared!;
+            await lease.CompleteAsync(Ct);
+        }
+
+        var preview = SegmentTask.ForPreview("job-v", 1, JobBlobs.Prepared("job-v").ToString(), new PreviewRequest(spec, prepared,
+            JobBlobs.Video("job-v", "video.mp4").ToString(), JobBlobs.Poster("job-v").ToString(), JobBlobs.Report("job-v").ToString()),
+            DateTimeOffset.UnixEpoch);
+        await segments.SendAsync([new QueueMessage<SegmentTask>(preview.MessageId, preview)], Ct);
+        await worker.ProcessAsync((await segments.ReceiveAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), Ct))!, Ct);
+
+        await using var result = await results.ReceiveAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), Ct);
+        Assert.True(result!.Body.Outcome == SegmentOutcome.Succeeded, result.Body.Error);
+        Assert.Equal(WorkKind.Preview, result.Body.Kind);
+        Assert.Equal(24, result.Body.Stitched!.FrameCount);
+        var video = await TestMedia.RgbFramesAsync(blobs.FileOf(JobBlobs.Video("job-v", "video.mp4")), 64, 64);
+        Assert.Equal(24, video.Count);
+        // Frame 10 is the engine's pose map 10 over the dimmed portrait (H.264 costs a few levels).
+        var map = PoseMapImages.DecodePng((await blobs.ReadBytesAsync(PreparedBlobs.PoseMap(prepared.PoseBlobPrefix, 10), Ct))!, 64, 64);
+        Assert.Contains(map, value => value > 0);
+        var (resized, _, _) = ReferenceImage.Load(blobs.FileOf(BlobPath.Parse(spec.Inputs.Reference)), 64, 64);
+        byte[] portrait;
+        using (resized)
+        {
+            portrait = resized.bytes.ToArray();
+        }
+
+        var difference = video[10].Zip(EngineJobPreviewer.Overlay(map, portrait), (a, b) => Math.Abs(a - b)).Average();
+        Assert.True(difference < 4, $"preview frame differs from the overlay by {difference:F2}");
+    }
+
+    [Fact]
     public async Task Prepare_is_keyed_by_the_inputs_and_reused()
     {
         var spec = await UploadAsync("r", seconds: 1.0);
