@@ -51,6 +51,8 @@ public sealed class RenderWorkersTests : IDisposable
         Assert.Equal(segmentCount, report["segments"]!.AsArray().Count);
         Assert.Equal(segmentCount - 1, report["seams"]!["frames"]!.AsArray().Count);
         Assert.True(report["seams"]!["ratio"]!.GetValue<double>() > 0);
+        // Workers upload overlap latents, so every seam is blended in latent space and decoded with the VAE.
+        Assert.Equal("latent", report["blend"]!.GetValue<string>());
         Assert.True(report["demo_weights"]!.GetValue<bool>());
         Assert.Equal(64, report["audio"]!["sha256"]!.GetValue<string>().Length);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir, "out"), ".*partial*"));
