@@ -13,6 +13,7 @@ namespace EchoMimic.Orchestration.Tests;
 public sealed class SegmentWorkerTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("worker-").FullName;
+    private TestPreparer? preparer;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -55,6 +56,44 @@ public sealed class SegmentWorkerTests : IDisposable
         Assert.Equal(0, segments.Count);
     }
 
+    [Fact]
+    public async Task Redelivered_prepare_and_stitch_tasks_whose_outputs_exist_re_report_them()
+    {
+        var (blobs, segments, results, _, worker) = Build();
+        var prepared = new PreparedJob("job-w", 48, 24, 2, "h", "uploads/w/ref.png", "uploads/w/a.wav", "work/job-w/f.bin", "work/job-w/pose/");
+        await blobs.PutJsonAsync(JobBlobs.Prepared("job-w"), prepared, overwrite: false, Ct);
+        var segment = new Segment(0, 0, 48, 0, 48);
+        var request = new StitchRequest(prepared, [new StitchSegment(segment, JobBlobs.Clip("job-w", 0).ToString(), null, "w", 1,
+            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, false)], JobBlobs.Video("job-w", "video.mp4").ToString(),
+            JobBlobs.Poster("job-w").ToString(), JobBlobs.Report("job-w").ToString());
+        await blobs.PutJsonAsync(JobBlobs.Report("job-w"), new StitchReport(48, 24, 2, 2, 64, 64, "pixel-crossfade", 1,
+            new SeamReport(null, null, null, [], [], "n/a"), [], new Dictionary<string, string>()), overwrite: false, Ct);
+        var spec = new RenderJobSpec(new JobInputs("uploads/w/ref.png", "uploads/w/a.wav", new PoseSource("talk", null)),
+            RenderSettings.Accelerated, "video.mp4", null, new Dictionary<string, string>(), null);
+        SegmentTask[] tasks =
+        [
+            SegmentTask.ForPrepare("job-w", 2, spec, JobBlobs.Prepared("job-w").ToString(), DateTimeOffset.UnixEpoch),
+            SegmentTask.ForStitch("job-w", 3, spec.Settings, JobBlobs.Prepared("job-w").ToString(), request, DateTimeOffset.UnixEpoch),
+        ];
+
+        var reported = new List<SegmentResult>();
+        foreach (var task in tasks)
+        {
+            await segments.SendAsync([new QueueMessage<SegmentTask>(task.MessageId, task)], Ct);
+            await worker.ProcessAsync((await segments.ReceiveAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), Ct))!, Ct);
+            await using var lease = await results.ReceiveAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), Ct);
+            reported.Add(lease!.Body);
+            await lease.CompleteAsync(Ct);
+        }
+
+        Assert.Equal(["job-w:prepare:2", "job-w:stitch:3"], tasks.Select(t => t.MessageId));
+        Assert.All(reported, r => Assert.True(r.Outcome == SegmentOutcome.Succeeded && r.Reused, r.Error));
+        Assert.Equal(["prepare", "stitch"], reported.Select(r => r.EventName));
+        Assert.Equal(prepared, reported[0].Prepared);
+        Assert.Equal(new StitchResult(request.VideoBlob, request.PosterBlob, request.ReportBlob, 48, 2, null), reported[1].Stitched);
+        Assert.Equal(0, preparer!.Calls);
+    }
+
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     private static SegmentTask Task(int attempt) => new("job-w", new Segment(1, 24, 48, 12, 48), 2, attempt,
@@ -67,7 +106,8 @@ public sealed class SegmentWorkerTests : IDisposable
         var segments = new InMemorySegmentQueue();
         var results = new InMemoryResultQueue();
         var renderer = new TestPatternRenderer();
-        var worker = new SegmentWorker(segments, results, blobs, new TestPreparer(blobs), renderer, new FfmpegStitcher(blobs, root),
+        preparer = new TestPreparer(blobs);
+        var worker = new SegmentWorker(segments, results, blobs, preparer, renderer, new FfmpegStitcher(blobs, root),
             new SegmentWorkerOptions("worker-t") { ScratchRoot = Path.Combine(root, "scratch") }, TimeProvider.System);
         return (blobs, segments, results, renderer, worker);
     }
