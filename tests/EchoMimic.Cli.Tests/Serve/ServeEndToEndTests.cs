@@ -13,7 +13,7 @@ namespace EchoMimic.Cli.Tests.Serve;
 
 /// <summary>
 /// The local stack end to end, all real: Azurite, the Durable Task Azure Storage provider, the upload watcher, the
-/// engine on demo weights (64x64, 2 steps, 2 s of audio: 2 segments of 24 frames), ffmpeg, and a webhook receiver on 127.0.0.1 that verifies
+/// engine on demo weights in 2 worker processes (64x64, 2 steps, 2 s of audio: 2 segments of 24 frames), ffmpeg, and a webhook receiver on 127.0.0.1 that verifies
 /// the Standard Webhooks signature with the library's verifier.
 /// </summary>
 public sealed class ServeEndToEndTests
@@ -37,6 +37,7 @@ public sealed class ServeEndToEndTests
             Port = 0,
             WebhookSecret = secret,
             ScratchRoot = scratch,
+            Output = line => File.AppendAllText(logFile, $"{DateTime.UtcNow:HH:mm:ss.fff} {line}{Environment.NewLine}"),
             JobOptions = RenderJobOptions.Default with
             {
                 SegmentLength = 24,
