@@ -8,10 +8,8 @@ public sealed class WorkerCommandTests
 {
     [Theory]
     [InlineData("--loops", "0", "error: --loops: 0 is outside 1..16")]
-    [InlineData("--lease-seconds", "1", "error: --lease-seconds: 1 is outside 3..7200")]
     [InlineData("--lease-seconds", "soon", "error: Cannot parse argument 'soon' for option '--lease-seconds'")]
     [InlineData("--connection", "not a connection string", "error: --connection: not a storage connection string")]
-    [InlineData("--weights", "/no/such/weights", "error: /no/such/weights: weights folder does not exist")]
     public async Task Bad_options_exit_2_with_one_clear_message(string option, string value, string message)
     {
         using var process = Process.Start(WorkerLaunch.ThisCli().StartInfo(["worker", option, value]))!;
