@@ -36,7 +36,17 @@ public sealed class SupervisedWorker(string workerId, WorkerLaunch launch, IRead
         {
             using var process = new Process { StartInfo = launch.StartInfo(arguments) };
             var started = Stopwatch.StartNew();
-            process.Start();
+            try
+            {
+                process.Start();
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                // No dotnet host or no echomimic.dll: nothing a restart would change.
+                output($"worker {workerId} could not start ({launch.FileName}): {e.Message}");
+                return;
+            }
+
             var pid = process.Id;
             ProcessId = pid;
             Starts++;
