@@ -49,7 +49,7 @@ public sealed class ServeEndToEndTests
 
         // Inputs first, job.json last (the documented convention); the folder names the job.
         await stack.Blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, "acme/spot/ref.png"), PortraitPainter.PaintPng(64), true, Ct);
-        await stack.Blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, "acme/spot/speech.wav"), await ToneWavAsync(2.0), true, Ct);
+        await stack.Blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, "acme/spot/speech.wav"), await TestJobs.ToneWavAsync(2.0, Ct), true, Ct);
         await stack.Blobs.PutTextAsync(new BlobPath(BlobContainers.Uploads, "acme/spot/job.json"), $$"""
             {
               "schemaVersion": 1,
@@ -116,26 +116,5 @@ public sealed class ServeEndToEndTests
         }
 
         throw new TimeoutException($"no webhook within {timeout}; last status: {last}");
-    }
-
-    private static async Task<byte[]> ToneWavAsync(double seconds)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"tone-{Guid.NewGuid():N}.wav");
-        try
-        {
-            var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in new[] { "-v", "error", "-f", "lavfi", "-i", $"sine=frequency=220:sample_rate=16000:duration={seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "-ac", "1", "-y", file })
-            {
-                info.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(info)!;
-            await process.WaitForExitAsync(Ct);
-            return await File.ReadAllBytesAsync(file, Ct);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 }
