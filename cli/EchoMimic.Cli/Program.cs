@@ -14,7 +14,7 @@ public static class Program
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
         try
         {
-            var parsed = root.Parse(args);
+            var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
             if (parsed.Errors.Count > 0)
             {
                 // Bad flags are user errors like any other: exit 2 with the message (System.CommandLine: 1 + full help).
