@@ -20,7 +20,7 @@ public sealed class CampaignEndToEndTests(ServeStackFixture fixture)
     // Rows rendering at once. Rows share their inputs, so the first rows' Prepare fills the preparation cache that
     // the later rows reuse: all 20 at once would compute it 20 times over (measured in docs/control-plane.md).
     private const int Concurrency = 4;
-    private const string Broken = "uploads/shared/broken.png";
+    private const string Broken = ServeStackFixture.Broken;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -28,7 +28,6 @@ public sealed class CampaignEndToEndTests(ServeStackFixture fixture)
     public async Task Twenty_row_campaign_gives_nineteen_videos_one_failed_row_and_one_webhook_listing_every_row()
     {
         var stack = fixture.Stack;
-        await stack.Blobs.PutBytesAsync(BlobPath.Parse(Broken), Encoding.UTF8.GetBytes("this is not a picture"), true, Ct);
         var defaults = Path.Combine(fixture.Files, "campaign-defaults.json");
         await File.WriteAllTextAsync(defaults, $$"""
             {

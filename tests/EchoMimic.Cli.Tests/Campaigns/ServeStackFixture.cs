@@ -23,6 +23,9 @@ public sealed class ServeStackFixture : IAsyncLifetime
     public const string Reference = "uploads/shared/ref.png";
     public const string Audio = "uploads/shared/tone.wav";
 
+    /// <summary>A "reference image" that is not an image: jobs using it fail at Prepare with an input error.</summary>
+    public const string Broken = "uploads/shared/broken.png";
+
     private readonly string scratch = Directory.CreateTempSubdirectory("campaign-e2e-").FullName;
     private Azurite? azurite;
     private Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory;
@@ -37,6 +40,15 @@ public sealed class ServeStackFixture : IAsyncLifetime
     public string Files => Path.Combine(scratch, "files");
 
     public TimeSpan StartupTime { get; private set; }
+
+    /// <summary>A complete job.json with the shared inputs (or <paramref name="reference"/>) and the small settings.</summary>
+    public static string JobJson(long seed, string reference = Reference) => $$"""
+        {
+          "schemaVersion": 1,
+          "inputs": { "reference": "{{reference}}", "audio": "{{Audio}}", "pose": { "gesture": "breathing" } },
+          "settings": {{SmallSettingsJson(seed)}}
+        }
+        """;
 
     /// <summary>Settings of every test job: the smallest the engine accepts (64x64, 1 step, accelerated).</summary>
     public static string SmallSettingsJson(long seed) =>
@@ -66,6 +78,8 @@ public sealed class ServeStackFixture : IAsyncLifetime
         }, loggerFactory, TestContext.Current.CancellationToken);
         await Stack.Blobs.PutBytesAsync(BlobPath.Parse(Reference), PortraitPainter.PaintPng(64), true, TestContext.Current.CancellationToken);
         await Stack.Blobs.PutBytesAsync(BlobPath.Parse(Audio), await ToneWavAsync(1.0), true, TestContext.Current.CancellationToken);
+        await Stack.Blobs.PutBytesAsync(BlobPath.Parse(Broken), System.Text.Encoding.UTF8.GetBytes("this is not a picture"), true,
+            TestContext.Current.CancellationToken);
         StartupTime = clock.Elapsed;
     }
 
