@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using EchoMimic.Cli.Serve;
 using EchoMimic.Core;
+using EchoMimic.Orchestration.Api;
 
 namespace EchoMimic.Cli.Commands;
 

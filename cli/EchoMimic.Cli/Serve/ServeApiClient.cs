@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using EchoMimic.Core;
+using EchoMimic.Orchestration.Api;
 using Spectre.Console;
 
 namespace EchoMimic.Cli.Serve;
@@ -54,9 +55,30 @@ public sealed class ServeApiClient(Uri api) : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Polls a job or campaign until its orchestration ends, drawing one bar (segments or rows done).</summary>
+    /// <summary>
+    /// Polls a job or campaign until its orchestration ends, drawing one bar (segments or rows done); on a console
+    /// that is not interactive (CI logs, a redirected terminal) it prints one line per change of phase or count instead.
+    /// </summary>
     public async Task<JsonElement> WatchAsync(string route, CancellationToken ct)
     {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            string? shown = null;
+            while (true)
+            {
+                var status = await GetAsync(route, ct).ConfigureAwait(false);
+                var (line, _, _) = Describe(route, status);
+                if (line != shown)
+                {
+                    AnsiConsole.Profile.Out.Writer.WriteLine(line);
+                    shown = line;
+                }
+
+                if (IsFinal(status.GetProperty("runtimeStatus").GetString())) return status;
+                await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+            }
+        }
+
         JsonElement last = default;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -66,20 +88,15 @@ public sealed class ServeApiClient(Uri api) : IDisposable
                 while (true)
                 {
                     last = await GetAsync(route, ct).ConfigureAwait(false);
-                    var status = last.GetProperty("runtimeStatus").GetString();
-                    if (last.TryGetProperty("progress", out var progress) && progress.ValueKind == JsonValueKind.Object)
+                    var (line, done, total) = Describe(route, last);
+                    if (total > 0)
                     {
-                        var (done, total) = Counts(progress);
-                        if (total > 0)
-                        {
-                            bar.MaxValue = total;
-                            bar.Value = done;
-                        }
-
-                        bar.Description = $"{route}: {Text(progress, "phase") ?? status} {Text(progress, "progress") ?? ""}".TrimEnd();
+                        bar.MaxValue = total;
+                        bar.Value = done;
                     }
 
-                    if (IsFinal(status))
+                    bar.Description = Markup.Escape(line);
+                    if (IsFinal(last.GetProperty("runtimeStatus").GetString()))
                     {
                         bar.Value = bar.MaxValue;
                         return;
@@ -89,6 +106,19 @@ public sealed class ServeApiClient(Uri api) : IDisposable
                 }
             }).ConfigureAwait(false);
         return last;
+    }
+
+    /// <summary>"jobs/x: rendering 1 of 3 segments" or "campaigns/y: Running 4 of 20 rows", and the counts.</summary>
+    private static (string Line, int Done, int Total) Describe(string route, JsonElement status)
+    {
+        var runtime = status.GetProperty("runtimeStatus").GetString();
+        if (!status.TryGetProperty("progress", out var progress) || progress.ValueKind != JsonValueKind.Object)
+        {
+            return ($"{route}: {runtime}", 0, 0);
+        }
+
+        var (done, total) = Counts(progress);
+        return ($"{route}: {Text(progress, "phase") ?? runtime} {Text(progress, "progress") ?? ""}".TrimEnd(), done, total);
     }
 
     /// <summary>Runtime statuses after which an orchestration changes no more (a job rejected at intake: Failed).</summary>
