@@ -40,7 +40,7 @@ public sealed class ClientCommandTests(ServeStackFixture fixture)
 
         var list = await ServeStackFixture.RunCliAsync("status", "--api", Api);
         Assert.True(list.ExitCode == 0, Describe(list));
-        Assert.Contains($"\"jobId\": \"{id}\"", list.Output, StringComparison.Ordinal);
+        Assert.Contains($"\"jobId\":\"{id}\"", list.Output, StringComparison.Ordinal);
     }
 
     [Fact]
