@@ -6,7 +6,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
-using EchoMimic.Functions.Intake;
+using EchoMimic.Orchestration.Intake;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.Telemetry;
 using EchoMimic.Infrastructure.Webhooks;
@@ -68,7 +68,9 @@ public static class AzureServices
         var policy = settings.AllowPrivateWebhookTargets ? WebhookTargetPolicy.AllowPrivate : WebhookTargetPolicy.PublicOnly;
         services.AddSingleton(policy);
         services.AddSingleton<IWebhookTransport>(_ => new MeasuredWebhookTransport(new HttpWebhookTransport(policy)));
-        services.AddSingleton<JobStarter>();
+        var jobOptions = settings.ToRenderJobOptions();
+        services.AddSingleton(provider => new JobStarter(provider.GetRequiredService<IJobIndex>(), jobOptions,
+            provider.GetRequiredService<TimeProvider>(), provider.GetService<Microsoft.Extensions.Logging.ILogger<JobStarter>>()));
         return services;
     }
 }
