@@ -44,7 +44,7 @@ public static class WorkerDevice
         if (value is null)
         {
             return cudaAvailable
-                ? (CUDA, $"{Variable} unset; CUDA is available ({cudaDevices} device(s))")
+                ? (new Device(TorchSharp.DeviceType.CUDA, 0), $"{Variable} unset; CUDA is available ({cudaDevices} device(s))")
                 : (CPU, $"{Variable} unset; CUDA is not available");
         }
 
