@@ -51,11 +51,13 @@ public sealed class SegmentMetricsTests
         await second.CompleteAsync(ct);
 
         var byName = measured.ToLookup(m => m.Instrument, m => m.Value);
-        Assert.Equal(2, byName["echomimic.segment.queue_wait"].Count());
-        Assert.All(byName["echomimic.segment.queue_wait"], wait => Assert.InRange(wait, 0, 5));
-        Assert.Equal([1.0], byName["echomimic.segment.retries"]);
-        var cost = Assert.Single(byName["echomimic.segment.gpu_seconds_per_video_second"]);
-        Assert.InRange(cost, 0.25 / 5, 5.0 / 5); // at least the 250 ms of "rendering" over 5 s of video
-        Assert.Empty(byName["echomimic.segment.dead_letters"]);
+        var seen = string.Join(", ", measured.Select(m => $"{m.Instrument}={m.Value:0.###}"));
+        Assert.True(byName["echomimic.segment.queue_wait"].Count() == 2, seen);
+        Assert.All(byName["echomimic.segment.queue_wait"], wait => Assert.InRange(wait, 0, 60));
+        Assert.True(byName["echomimic.segment.retries"].SequenceEqual([1.0]), seen);
+        Assert.True(byName["echomimic.segment.gpu_seconds_per_video_second"].Count() == 1, seen);
+        // At least the 250 ms of "rendering" over 5 s of video; the upper bound only rules out nonsense on a busy machine.
+        Assert.InRange(byName["echomimic.segment.gpu_seconds_per_video_second"].Single(), 0.25 / 5, 60.0 / 5);
+        Assert.True(!byName["echomimic.segment.dead_letters"].Any(), seen);
     }
 }
