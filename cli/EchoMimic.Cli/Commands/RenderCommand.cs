@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EchoMimic.Cli.Local;
 using EchoMimic.Core;
+using EchoMimic.Inference.DwPose;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Inference.Samples;
 using Spectre.Console;
@@ -23,7 +24,7 @@ public sealed class RenderCommand : ICliCommand
     {
         var image = new Option<string?>("--image") { Description = "reference portrait (PNG, JPEG, WebP); default: the bundled sample" };
         var audio = new Option<string?>("--audio") { Description = "speech (anything ffmpeg reads); default: the bundled sample" };
-        var pose = new Option<string?>("--pose") { Description = $"built-in gesture name ({string.Join(", ", GestureLibrary.Names)}) or a folder of N.npy frames; default: {BundledSamples.DefaultGesture}" };
+        var pose = new Option<string?>("--pose") { Description = $"built-in gesture name ({string.Join(", ", GestureLibrary.Names)}), a folder of N.npy frames or a .emgesture file; default: {BundledSamples.DefaultGesture}" };
         var output = new Option<string?>("--out") { Description = $"output MP4 (default: {DefaultOutput}); report.json is written beside it" };
         var weights = new Option<string?>("--weights") { Description = $"official pretrained_weights folder (default: ./{DefaultWeightsFolder} if it exists, else demo weights)" };
         var accelerated = new Option<bool>("--accelerated") { Description = "the accelerated pipeline (6 steps, CFG 1, *_acc checkpoints)" };
@@ -36,9 +37,13 @@ public sealed class RenderCommand : ICliCommand
         var noise = new Option<string?>("--noise") { Description = "official (one draw for the clip, as infer.py) or per-frame (keyed by seed and frame; what cloud segments use)" };
         var workers = new Option<int>("--workers") { Description = "in-process workers rendering segments in parallel (default 1)", DefaultValueFactory = _ => 1 };
         var segmentLength = new Option<int>("--segment-length") { Description = $"frames a segment owns (default {Core.Segments.SegmentPlanner.DefaultSegmentLength}; each renders {Core.Segments.SegmentPlanner.MinimumOverlap} more per seam)", DefaultValueFactory = _ => Core.Segments.SegmentPlanner.DefaultSegmentLength };
+        var models = new Option<string?>("--models") { Description = $"DWPose models for the portrait check / --auto-fit / --retarget (default: WEIGHTS/dwpose, i.e. ./{DwPoseModelFiles.DefaultFolder}); without them the check is skipped" };
+        var autoFit = new Option<bool>("--auto-fit") { Description = "fit the portrait to the official framing before rendering (as `ref fit`; needs the DWPose models)" };
+        var retarget = new Option<bool>("--retarget") { Description = "fit the gesture to the portrait's body (default: on for a gesture folder/file you pass, off for built-in gestures; needs the DWPose models)" };
+        var noRetarget = new Option<bool>("--no-retarget") { Description = "render the gesture as it is" };
         var command = new Command("render", "render a talking, gesturing video from a portrait, a speech clip and a gesture")
         {
-            image, audio, pose, output, weights, accelerated, steps, cfg, seed, width, height, fps, noise, workers, segmentLength,
+            image, audio, pose, output, weights, accelerated, steps, cfg, seed, width, height, fps, noise, workers, segmentLength, models, autoFit, retarget, noRetarget,
         };
         command.SetAction(parse =>
         {
@@ -48,6 +53,10 @@ public sealed class RenderCommand : ICliCommand
             {
                 Workers = parse.GetValue(workers),
                 SegmentLength = parse.GetValue(segmentLength),
+                Models = parse.GetValue(models),
+                AutoFit = parse.GetValue(autoFit),
+                Retarget = parse.GetValue(retarget) ? true : null,
+                NoRetarget = parse.GetValue(noRetarget),
             };
             return Run(options);
         });
@@ -62,6 +71,21 @@ public sealed class RenderCommand : ICliCommand
         public int Workers { get; init; } = 1;
 
         public int SegmentLength { get; init; } = Core.Segments.SegmentPlanner.DefaultSegmentLength;
+
+        /// <summary>DWPose models folder (<c>--models</c>); null = WEIGHTS/dwpose, i.e. ./pretrained_weights/dwpose.</summary>
+        public string? Models { get; init; }
+
+        /// <summary><c>--auto-fit</c>: fit the portrait to the official framing before rendering.</summary>
+        public bool AutoFit { get; init; }
+
+        /// <summary><c>--retarget</c> (true) / <c>--no-retarget</c> (false); null = on for a user gesture, off for a bundled one.</summary>
+        public bool? Retarget { get; init; }
+
+        /// <summary><c>--no-retarget</c> as given (contradicts <see cref="Retarget"/> = true).</summary>
+        public bool NoRetarget { get; init; }
+
+        /// <summary>How the preflight poses the portrait once the models are present (tests: synthetic keypoints); null = DWPose.</summary>
+        public Func<DwPoseModelFiles, IPreflightPoser>? OpenPoser { get; init; }
     }
 
     public static int Run(RenderOptions o)
@@ -69,10 +93,18 @@ public sealed class RenderCommand : ICliCommand
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancellation.Cancel(); };
         Console.CancelKeyPress += onCancel;
+        string? work = null;
         try
         {
             var request = Resolve(o, out var loadModels);
+            var givenPose = request.PoseFolder;
+            work = Directory.CreateTempSubdirectory("echomimic-preflight-").FullName;
+            request = RenderGesture.AsPoseFolder(request, work);
             OrchestratedRender.Check(request, o.Workers, o.SegmentLength, cancellation.Token);
+            // Preprocessing on the CLI side before the job is submitted (docs/gestures.md): the job gets its results as inputs.
+            var preflight = PreflightCheck.Run(request, PreflightOptionsOf(o), work);
+            foreach (var message in preflight.Messages) Console.Error.WriteLine(message);
+            request = preflight.Request;
             using var models = loadModels();
             if (models.IsDemo)
                 AnsiConsole.MarkupLine("[black on yellow] DEMO WEIGHTS [/] [yellow]no pretrained_weights folder: tiny seeded networks run every stage; the video shows no real person. Use --weights DIR for the official model.[/]");
@@ -83,6 +115,7 @@ public sealed class RenderCommand : ICliCommand
                     .StartAsync(context => OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, new ConsoleRenderProgress(context), cancellation.Token))
                     .GetAwaiter().GetResult()
                 : OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, null, cancellation.Token).GetAwaiter().GetResult();
+            PreflightArtefacts.Keep(preflight, result, givenPose);
             AnsiConsole.MarkupLine($"[green]done[/] {Markup.Escape(result.Video)} ({result.Frames} frames in {result.Segments} segments on {o.Workers} worker(s), seam ratio {result.SeamRatio?.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, {result.WallSeconds:F1} s); report.json beside it");
             return 0;
         }
@@ -105,8 +138,26 @@ public sealed class RenderCommand : ICliCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
+            if (work is not null && Directory.Exists(work)) Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>The preflight's flags: a gesture given as a path (folder or .emgesture) is the user's, a name is bundled.</summary>
+    public static PreflightOptions PreflightOptionsOf(RenderOptions o)
+    {
+        if (o.Retarget == true && o.NoRetarget) throw new InputException("--retarget", "--retarget and --no-retarget contradict each other");
+        var models = o.Models ?? Path.Combine(o.Weights ?? DefaultWeightsFolder, "dwpose");
+        return new PreflightOptions(models, o.AutoFit, o.NoRetarget ? false : o.Retarget, IsPath(o.Pose) && !IsBundled(o.Pose!)) { OpenPoser = o.OpenPoser };
+    }
+
+    /// <summary>A path into the bundled samples' gestures (drawn in the official framing) counts as bundled.</summary>
+    private static bool IsBundled(string path) =>
+        new[] { BundledSamples.Find()?.Folder, Inference.RepositoryRoot.Find() is { } root ? Path.Combine(root, "samples") : null }
+            .OfType<string>()
+            .Any(samples => Path.GetFullPath(path).StartsWith(Path.GetFullPath(Path.Combine(samples, BundledSamples.GesturesFolder)) + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+
+    private static bool IsPath(string? pose) =>
+        pose is { } p && (Directory.Exists(p) || File.Exists(p) || p.Contains('/') || p.Contains('\\') || p.EndsWith(GestureFile.Extension, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Resolves defaults and checks the cheap things (files, names, sizes) before any network is built.</summary>
     public static RenderRequest Resolve(RenderOptions o, out Func<PipelineModels> loadModels)
@@ -116,10 +167,12 @@ public sealed class RenderCommand : ICliCommand
             samples is null ? throw new InputException(flag, "no bundled samples found next to the binary; give the file") : pick(samples);
         var image = o.Image ?? Sample("--image", s => s.Portrait);
         var audio = o.Audio ?? Sample("--audio", s => s.Speech);
-        var pose = o.Pose is { } p && (Directory.Exists(p) || p.Contains('/') || p.Contains('\\'))
-            ? p
+        var pose = IsPath(o.Pose)
+            ? o.Pose!
             : Sample("--pose", s => s.Gesture(o.Pose ?? BundledSamples.DefaultGesture));
-        if (!Directory.Exists(pose)) throw new InputException(pose, "pose folder does not exist");
+        if (File.Exists(pose) && !pose.EndsWith(GestureFile.Extension, StringComparison.OrdinalIgnoreCase))
+            throw new InputException(pose, $"not a gesture: expected a folder of N.npy frames or a {GestureFile.Extension} file");
+        if (!Directory.Exists(pose) && !File.Exists(pose)) throw new InputException(pose, "pose folder does not exist");
         if (!File.Exists(image) && !Directory.Exists(image)) throw new InputException(image, "image file does not exist");
         if (!File.Exists(audio) && !Directory.Exists(audio)) throw new InputException(audio, "audio file does not exist");
 
