@@ -19,7 +19,8 @@ namespace EchoMimic.Functions.Hosting;
 /// Registers the Azure adapters behind Core's ports. In Azure every client authenticates with
 /// DefaultAzureCredential (the app's user-assigned managed identity, picked by AZURE_CLIENT_ID); with
 /// EchoMimic:StorageConnectionString set (Azurite) storage uses it, and without a Service Bus namespace the segment
-/// queue falls back to a Storage queue, as in the local stack. The engine-side ports (IJobPreparer, IClipStitcher)
+/// queue falls back to a Storage queue, as in the local stack. In Azure the adapters create no storage resources
+/// (bicep does; EchoMimic:Storage:Provision overrides), so a missing one fails naming it. The engine-side ports (IJobPreparer, IClipStitcher)
 /// are not registered here: see docs/azure.md (open point).
 /// </summary>
 public static class AzureServices
@@ -35,6 +36,7 @@ public static class AzureServices
             throw new InvalidOperationException("set EchoMimic:Storage:AccountName (Azure) or EchoMimic:StorageConnectionString (Azurite)");
         }
 
+        var provision = settings.Storage.Provision ?? !string.IsNullOrEmpty(connection);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => string.IsNullOrEmpty(connection)
             ? new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), credential)
@@ -45,9 +47,9 @@ public static class AzureServices
         services.AddSingleton(_ => string.IsNullOrEmpty(connection)
             ? new TableServiceClient(new Uri($"https://{account}.table.core.windows.net"), credential)
             : new TableServiceClient(connection));
-        services.AddSingleton<IBlobStore>(sp => new AzureBlobStore(sp.GetRequiredService<BlobServiceClient>()));
-        services.AddSingleton<IJobIndex>(sp => new AzureTableJobIndex(sp.GetRequiredService<TableServiceClient>()));
-        services.AddSingleton<IResultQueue>(sp => new AzureResultQueue(sp.GetRequiredService<QueueServiceClient>()));
+        services.AddSingleton<IBlobStore>(sp => new AzureBlobStore(sp.GetRequiredService<BlobServiceClient>(), provision: provision));
+        services.AddSingleton<IJobIndex>(sp => new AzureTableJobIndex(sp.GetRequiredService<TableServiceClient>(), provision: provision));
+        services.AddSingleton<IResultQueue>(sp => new AzureResultQueue(sp.GetRequiredService<QueueServiceClient>(), provision: provision));
         if (settings.ServiceBus.FullyQualifiedNamespace is { Length: > 0 } ns)
         {
             services.AddSingleton(_ => new ServiceBusClient(ns, credential));
