@@ -14,7 +14,17 @@ public static class Program
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+            if (parsed.Errors.Count > 0)
+            {
+                // Bad flags are user errors like any other: exit 2 with the message (System.CommandLine: 1 + full help).
+                foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {error.Message}");
+                var name = parsed.CommandResult.Command == root ? "echomimic" : $"echomimic {parsed.CommandResult.Command.Name}";
+                Console.Error.WriteLine($"('{name} --help' lists the options)");
+                return InputError;
+            }
+
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (InputException e)
         {

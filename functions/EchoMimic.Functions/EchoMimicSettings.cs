@@ -44,6 +44,9 @@ public sealed class EchoMimicSettings
     public sealed class StorageSettings
     {
         public string? AccountName { get; set; }
+
+        /// <summary>Create containers/queues/tables on first use; default: only with a connection string (Azurite).</summary>
+        public bool? Provision { get; set; }
     }
 
     public sealed class ServiceBusSettings

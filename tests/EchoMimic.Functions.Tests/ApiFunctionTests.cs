@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EchoMimic.Core.Ports;
 using EchoMimic.Functions.Api;
+using EchoMimic.Orchestration.Api;
 using EchoMimic.Orchestration.Campaigns;
 using EchoMimic.Orchestration.RenderJobs;
 using Microsoft.AspNetCore.Mvc;

@@ -2,6 +2,7 @@ using System.Text;
 using EchoMimic.Core.Ports;
 using EchoMimic.Functions;
 using EchoMimic.Functions.Intake;
+using EchoMimic.Orchestration.Intake;
 using EchoMimic.Infrastructure.Embedded;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -77,7 +78,7 @@ internal static class Fakes
     });
 
     public static JobStarter Starter(IJobIndex index) =>
-        new(index, Settings(), new FixedTime(Now), NullLogger<JobStarter>.Instance);
+        new(index, Settings().Value.ToRenderJobOptions(), new FixedTime(Now), NullLogger<JobStarter>.Instance);
 
     public static InMemoryJobIndex Index() => new();
 }

@@ -1,5 +1,6 @@
 using EchoMimic.Core.Ports;
 using EchoMimic.Functions.Intake;
+using EchoMimic.Orchestration.Intake;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Orchestration.Campaigns;
 using EchoMimic.Orchestration.RenderJobs;

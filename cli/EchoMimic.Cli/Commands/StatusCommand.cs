@@ -3,7 +3,11 @@ using EchoMimic.Cli.Serve;
 
 namespace EchoMimic.Cli.Commands;
 
-/// <summary><c>echomimic status [JOB] [--api URL] [--watch]</c>: one job's status (with --watch a progress bar), or the job list.</summary>
+/// <summary>
+/// <c>echomimic status [JOB] [--api URL] [--watch]</c>: one job's status (with --watch a progress bar until it ends),
+/// or the job list. Exit codes: 0, or 1 when the job has failed or was canceled; 2 for an unknown job or an
+/// unreachable server.
+/// </summary>
 public sealed class StatusCommand : ICliCommand
 {
     public Command Build()
@@ -14,17 +18,26 @@ public sealed class StatusCommand : ICliCommand
         var command = new Command("status", "a job's status from the serve API, or the list of jobs") { job, api, watch };
         command.SetAction(async (parse, ct) =>
         {
-            using var client = new ServeApiClient(new Uri(parse.GetValue(api)!));
-            var id = parse.GetValue(job);
-            if (id is null)
+            using var client = new ServeApiClient(ServeApiClient.ParseApi(parse.GetValue(api)!));
+            try
             {
-                Console.WriteLine((await client.GetAsync("jobs", ct)).ToString());
-                return 0;
-            }
+                var id = parse.GetValue(job);
+                if (id is null)
+                {
+                    Console.WriteLine((await client.GetAsync("jobs", ct)).ToString());
+                    return 0;
+                }
 
-            var route = "jobs/" + Uri.EscapeDataString(id);
-            Console.WriteLine((parse.GetValue(watch) ? await client.WatchAsync(route, ct) : await client.GetAsync(route, ct)).ToString());
-            return 0;
+                var route = "jobs/" + Uri.EscapeDataString(id);
+                var status = parse.GetValue(watch) ? await client.WatchAsync(route, ct) : await client.GetAsync(route, ct);
+                Console.WriteLine(status.ToString());
+                return SubmitCommand.ReportJob(id, status);
+            }
+            catch (ServeApiException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
         });
         return command;
     }

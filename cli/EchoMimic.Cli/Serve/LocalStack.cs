@@ -5,7 +5,6 @@ using Azure.Storage.Queues;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
 using EchoMimic.GpuWorker.Stitching;
-using EchoMimic.GpuWorker.Worker;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.DurableTask;
 using EchoMimic.Infrastructure.Webhooks;
@@ -24,14 +23,17 @@ namespace EchoMimic.Cli.Serve;
 /// <summary>
 /// The local stack of architecture.md in one process: the product's orchestrators on the Durable Task Azure Storage
 /// provider over Azurite (<see cref="AzureStorageDurableTaskHost"/>), Azurite blobs, queues and job table through the
-/// same adapters the Azure deployment uses, the result forwarder, N segment workers rendering with the real engine
-/// (in-process loops: one set of networks shared), the upload watcher and the HTTP API on 127.0.0.1. Everything that
-/// matters lives in the storage account, so stopping and starting it again resumes the jobs in flight.
+/// same adapters the Azure deployment uses, the result forwarder, the upload watcher, the HTTP API on 127.0.0.1 and
+/// N segment worker processes (<c>echomimic worker --attached</c>, supervised by <see cref="SupervisedWorker"/>).
+/// Everything that matters lives in the storage account, so stopping and starting it again, or killing any process,
+/// resumes the jobs in flight. Dispose order: watcher, forwarder and API, then the workers, then the Durable host.
 /// </summary>
 public sealed class LocalStack : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private readonly List<Task> loops = [];
+    private readonly List<Task> workerRuns = [];
+    private readonly List<SupervisedWorker> workers = [];
     private AzureStorageDurableTaskHost? host;
     private WebApplication? api;
     private HttpWebhookTransport? transport;
@@ -57,6 +59,9 @@ public sealed class LocalStack : IAsyncDisposable
     public IJobIndex Index { get; }
 
     public DurableTaskClient Client => host!.Client;
+
+    /// <summary>The supervised worker processes, in id order.</summary>
+    public IReadOnlyList<SupervisedWorker> WorkerProcesses => workers;
 
     /// <summary>The HTTP API's base address, e.g. http://127.0.0.1:7071/.</summary>
     public Uri ApiAddress { get; private set; } = null!;
@@ -101,19 +106,7 @@ public sealed class LocalStack : IAsyncDisposable
 
         var starter = new ServeJobStarter(host.Client, Index, Options.JobOptions, TimeProvider.System);
         loops.Add(Task.Run(() => new SegmentResultForwarder(Results, host.Client).RunAsync(stop.Token), CancellationToken.None));
-        for (var i = 0; i < Options.Workers; i++)
-        {
-            // Stable worker ids: report.json names them, and a restarted stack reuses them.
-            var worker = new SegmentWorker(Segments, Results, Blobs, new EngineJobPreparer(Options.Models, Blobs, Options.ScratchRoot),
-                new EngineSegmentRenderer(Options.Models, Options.Noise), new FfmpegStitcher(Blobs, Options.ScratchRoot, new EngineLatentDecoder(Options.Models)),
-                new SegmentWorkerOptions($"{Options.WorkerId}-worker-{i}")
-                {
-                    ScratchRoot = Path.Combine(Options.ScratchRoot, "worker-" + i),
-                    ReceiveWait = TimeSpan.FromSeconds(1),
-                },
-                TimeProvider.System, new EngineJobPreviewer(Blobs, Options.ScratchRoot));
-            loops.Add(Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
-        }
+        StartWorkers();
 
         var watcher = new UploadWatcher(Blobs, Index, starter, TimeProvider.System, loggerFactory.CreateLogger<UploadWatcher>())
         {
@@ -133,6 +126,33 @@ public sealed class LocalStack : IAsyncDisposable
         ApiAddress = new Uri(address.TrimEnd('/') + "/");
     }
 
+    private void StartWorkers()
+    {
+        var launch = Options.WorkerLaunch ?? WorkerLaunch.ThisCli();
+        var output = Options.Output ?? Console.WriteLine;
+        for (var i = 0; i < Options.Workers; i++)
+        {
+            // Stable ids: report.json names them, and a restarted stack (or a restarted process) reuses them.
+            var id = $"{Options.WorkerId}-worker-{i}";
+            List<string> arguments =
+            [
+                "worker", "--attached", "--worker-id", id,
+                "--lease-seconds", ((int)Options.WorkerLease.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--scratch", Path.Combine(Options.ScratchRoot, "worker-" + i),
+            ];
+            if (Options.WeightsFolder is not null)
+            {
+                arguments.AddRange(["--weights", Options.WeightsFolder]);
+            }
+
+            // The connection string goes through the environment: on a command line `ps` would show its account key.
+            var worker = new SupervisedWorker(id, launch with { Environment = new Dictionary<string, string> { ["ECHOMIMIC_STORAGE"] = Options.ConnectionString } },
+                arguments, output);
+            workers.Add(worker);
+            workerRuns.Add(Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync().ConfigureAwait(false);
@@ -142,6 +162,9 @@ public sealed class LocalStack : IAsyncDisposable
             await api.StopAsync().ConfigureAwait(false);
             await api.DisposeAsync().ConfigureAwait(false);
         }
+
+        // Workers give their segments back (lease abandoned) before the engine that awaits them goes away.
+        await Task.WhenAll(workerRuns.Select(run => run.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
 
         if (host is not null)
         {

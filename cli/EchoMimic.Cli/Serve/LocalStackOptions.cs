@@ -12,7 +12,20 @@ public sealed record LocalStackOptions(string ConnectionString, PipelineModels M
     /// <summary>Kept across restarts so the restarted host takes its own partition leases back at once.</summary>
     public string WorkerId { get; init; } = "echomimic-serve";
 
+    /// <summary>Worker processes (<c>echomimic worker --attached</c> children, ids <c>{WorkerId}-worker-{i}</c>).</summary>
     public int Workers { get; init; } = 1;
+
+    /// <summary>The workers' segment lease (queue visibility timeout), renewed while rendering; short in tests.</summary>
+    public TimeSpan WorkerLease { get; init; } = TimeSpan.FromSeconds(Commands.WorkerCommand.DefaultLeaseSeconds);
+
+    /// <summary>Official pretrained_weights folder the workers load; null = demo weights.</summary>
+    public string? WeightsFolder { get; init; }
+
+    /// <summary>How to start a worker process; null = this CLI's own assembly (<see cref="WorkerLaunch.ThisCli"/>).</summary>
+    public WorkerLaunch? WorkerLaunch { get; init; }
+
+    /// <summary>Where the workers' output and the supervisor's lines go; null = standard output.</summary>
+    public Action<string>? Output { get; init; }
 
     /// <summary>HTTP API port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; } = 7071;

@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text.Json;
 using EchoMimic.Core;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
+using EchoMimic.Orchestration.Api;
 using EchoMimic.Orchestration.Campaigns;
 using EchoMimic.Orchestration.Intake;
 using EchoMimic.Orchestration.RenderJobs;
@@ -20,7 +19,6 @@ namespace EchoMimic.Cli.Serve;
 /// </summary>
 public static class ServeApi
 {
-    public const int MaxListCount = 500;
     public const int DefaultCampaignConcurrency = 8;
 
     public static void Map(IEndpointRouteBuilder app, DurableTaskClient client, IJobIndex index, ServeJobStarter starter)
@@ -53,9 +51,7 @@ public static class ServeApi
             if (instance is null)
             {
                 return await index.GetAsync(jobId, ct) is { } record
-                    ? Results.Json(new JobStatusResponse(jobId, record.Status.ToString(),
-                        new RenderJobProgress(record.Phase ?? record.Status.ToString().ToLowerInvariant(), record.SegmentsDone,
-                            record.SegmentCount, 0, record.Error), null, record.CreatedAt, record.UpdatedAt), MessageJson.Options)
+                    ? Results.Json(JobStatusResponse.FromRecord(record), MessageJson.Options)
                     : NotFound($"job {jobId}");
             }
 
@@ -84,11 +80,14 @@ public static class ServeApi
 
         app.MapGet("/jobs", async (string? max, string? campaign, CancellationToken ct) =>
         {
-            var count = 50;
-            if (!string.IsNullOrEmpty(max) && (!int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out count)
-                || count is < 1 or > MaxListCount))
+            int count;
+            try
             {
-                return Bad(new InputException("max", $"must be a whole number from 1 to {MaxListCount}"));
+                count = JobListResponse.ParseMax(max);
+            }
+            catch (InputException e)
+            {
+                return Bad(e);
             }
 
             var jobs = new List<JobRecord>();
@@ -104,14 +103,8 @@ public static class ServeApi
         {
             try
             {
-                var submission = ReadSubmission(await ReadBodyAsync(request, ct), request.ContentType);
-                var fileName = submission.Format.ToLowerInvariant() switch
-                {
-                    "csv" => "manifest.csv",
-                    "jsonl" or "ndjson" => "manifest.jsonl",
-                    _ => throw new InputException("format", "must be csv or jsonl"),
-                };
-                var start = RenderJobIntake.AcceptCampaign(submission.Manifest, fileName, submission.Defaults?.GetRawText(),
+                var submission = CampaignSubmission.Read(await ReadBodyAsync(request, ct), request.ContentType);
+                var start = RenderJobIntake.AcceptCampaign(submission.Manifest, submission.ManifestFileName, submission.Defaults?.GetRawText(),
                     submission.CampaignId, submission.MaxConcurrentRows ?? DefaultCampaignConcurrency, submission.WebhookUrl,
                     starter.Options, Random.Shared);
                 var (id, started) = await starter.StartAsync(start, ct);
@@ -148,32 +141,5 @@ public static class ServeApi
     {
         using var reader = new StreamReader(request.Body);
         return await reader.ReadToEndAsync(ct).ConfigureAwait(false);
-    }
-
-    private static CampaignSubmission ReadSubmission(string body, string? contentType)
-    {
-        var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        switch (mediaType)
-        {
-            case "text/csv":
-                return new CampaignSubmission(body, "csv", null, null, null, null);
-            case "application/x-ndjson" or "application/jsonl":
-                return new CampaignSubmission(body, "jsonl", null, null, null, null);
-            case "application/json" or "":
-                try
-                {
-                    var submission = JsonSerializer.Deserialize<CampaignSubmission>(body, MessageJson.Options);
-                    return submission is { Manifest: not null, Format: not null }
-                        ? submission
-                        : throw new InputException("request body", "needs \"manifest\" (text) and \"format\" (csv or jsonl)");
-                }
-                catch (JsonException e)
-                {
-                    throw new InputException("request body", $"not valid JSON: {e.Message}");
-                }
-
-            default:
-                throw new InputException("Content-Type", "use text/csv, application/x-ndjson or application/json");
-        }
     }
 }

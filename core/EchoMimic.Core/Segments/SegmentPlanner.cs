@@ -19,21 +19,23 @@ public sealed class SegmentPlanner
 
     public SegmentPlanner(int segmentLength = DefaultSegmentLength, int overlap = MinimumOverlap)
     {
-        if (overlap < MinimumOverlap)
+        if (ProblemWith(segmentLength, overlap) is { } problem)
         {
-            throw new ArgumentOutOfRangeException(nameof(overlap), overlap,
-                $"overlap must be at least one context window ({MinimumOverlap} frames)");
-        }
-
-        if (segmentLength < 2 * overlap)
-        {
-            throw new ArgumentOutOfRangeException(nameof(segmentLength), segmentLength,
-                $"segment length must be at least twice the overlap ({2 * overlap})");
+            throw new ArgumentOutOfRangeException(overlap < MinimumOverlap ? nameof(overlap) : nameof(segmentLength), problem);
         }
 
         SegmentLength = segmentLength;
         Overlap = overlap;
     }
+
+    /// <summary>
+    /// Why a segment length and overlap cannot be planned with, or null. Intake calls this so a job that could never
+    /// be planned is rejected before anything starts, instead of failing after its Prepare.
+    /// </summary>
+    public static string? ProblemWith(int segmentLength, int overlap) =>
+        overlap < MinimumOverlap ? $"overlap must be at least one context window ({MinimumOverlap} frames), got {overlap}"
+        : segmentLength < 2 * overlap ? $"segment length must be at least twice the overlap ({2 * overlap} frames), got {segmentLength}"
+        : null;
 
     public int SegmentLength { get; }
 

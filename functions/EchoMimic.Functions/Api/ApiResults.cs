@@ -1,4 +1,5 @@
 using EchoMimic.Core;
+using EchoMimic.Orchestration.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using EchoMimic.Core;
-using EchoMimic.Functions.Intake;
+using EchoMimic.Infrastructure.DurableTask;
+using EchoMimic.Orchestration.Api;
 using EchoMimic.Orchestration.Intake;
 using EchoMimic.Orchestration.Campaigns;
 using Microsoft.AspNetCore.Http;
@@ -28,18 +28,12 @@ public sealed class CampaignsApi(JobStarter starter, IOptions<EchoMimicSettings>
         try
         {
             var body = await ApiResults.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
-            var submission = ReadSubmission(body, request.ContentType);
-            var fileName = submission.Format.ToLowerInvariant() switch
-            {
-                "csv" => "manifest.csv",
-                "jsonl" or "ndjson" => "manifest.jsonl",
-                _ => throw new InputException("format", "must be csv or jsonl"),
-            };
+            var submission = CampaignSubmission.Read(body, request.ContentType);
             // The same acceptance as `echomimic serve`: every row validated, ids checked, before anything starts.
-            var start = RenderJobIntake.AcceptCampaign(submission.Manifest, fileName, submission.Defaults?.GetRawText(),
+            var start = RenderJobIntake.AcceptCampaign(submission.Manifest, submission.ManifestFileName, submission.Defaults?.GetRawText(),
                 submission.CampaignId, submission.MaxConcurrentRows ?? settings.Value.CampaignConcurrency, submission.WebhookUrl,
-                settings.Value.ToRenderJobOptions(), Random.Shared);
-            var result = await starter.StartAsync(client, start, cancellationToken).ConfigureAwait(false);
+                starter.Options, Random.Shared);
+            var result = await starter.StartAsync(new DurableClientStarter(client), start, cancellationToken).ConfigureAwait(false);
             return ApiResults.Json(result.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK,
                 new SubmitResponse(result.Id, result.Started, $"/campaigns/{result.Id}"));
         }
@@ -66,32 +60,5 @@ public sealed class CampaignsApi(JobStarter starter, IOptions<EchoMimicSettings>
         return ApiResults.Json(StatusCodes.Status200OK, new CampaignStatusResponse(campaignId, instance.RuntimeStatus.ToString(),
             instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<CampaignProgress>(),
             instance.IsCompleted && instance.SerializedOutput is not null ? instance.ReadOutputAs<CampaignOutcome>() : null));
-    }
-
-    private static CampaignSubmission ReadSubmission(string body, string? contentType)
-    {
-        var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        switch (mediaType)
-        {
-            case "text/csv":
-                return new CampaignSubmission(body, "csv", null, null, null, null);
-            case "application/x-ndjson" or "application/jsonl":
-                return new CampaignSubmission(body, "jsonl", null, null, null, null);
-            case "application/json" or "":
-                try
-                {
-                    var submission = JsonSerializer.Deserialize<CampaignSubmission>(body, MessageJson.Options);
-                    return submission is { Manifest: not null, Format: not null }
-                        ? submission
-                        : throw new InputException("request body", "needs \"manifest\" (text) and \"format\" (csv or jsonl)");
-                }
-                catch (JsonException e)
-                {
-                    throw new InputException("request body", $"not valid JSON: {e.Message}");
-                }
-
-            default:
-                throw new InputException("Content-Type", "use text/csv, application/x-ndjson or application/json");
-        }
     }
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using EchoMimic.Core;
 using EchoMimic.Core.Ports;
-using EchoMimic.Functions.Intake;
+using EchoMimic.Infrastructure.DurableTask;
+using EchoMimic.Orchestration.Api;
 using EchoMimic.Orchestration.Intake;
 using EchoMimic.Orchestration.RenderJobs;
 using Microsoft.AspNetCore.Http;
@@ -18,8 +18,6 @@ namespace EchoMimic.Functions.Api;
 /// </summary>
 public sealed class JobsApi(JobStarter starter, IJobIndex index, IOptions<EchoMimicSettings> settings)
 {
-    public const int MaxListCount = 500;
-
     [Function("SubmitJob")]
     public async Task<IActionResult> Submit(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request,
@@ -46,7 +44,7 @@ public sealed class JobsApi(JobStarter starter, IJobIndex index, IOptions<EchoMi
             return ApiResults.Json(StatusCodes.Status200OK, new SubmitResponse(existing.JobId, false, $"/jobs/{existing.JobId}"));
         }
 
-        var result = await starter.StartJobAsync(client, jobId, spec, cancellationToken).ConfigureAwait(false);
+        var result = await starter.StartJobAsync(new DurableClientStarter(client), jobId, spec, cancellationToken).ConfigureAwait(false);
         return ApiResults.Json(result.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK,
             new SubmitResponse(result.Id, result.Started, $"/jobs/{result.Id}"));
     }
@@ -64,9 +62,7 @@ public sealed class JobsApi(JobStarter starter, IJobIndex index, IOptions<EchoMi
         {
             // A job.json rejected at intake never became an orchestration; the index knows why.
             return await index.GetAsync(jobId, cancellationToken).ConfigureAwait(false) is { } record
-                ? ApiResults.Json(StatusCodes.Status200OK, new JobStatusResponse(jobId, record.Status.ToString(),
-                    new RenderJobProgress(record.Phase ?? record.Status.ToString().ToLowerInvariant(), record.SegmentsDone,
-                        record.SegmentCount, 0, record.Error), null, record.CreatedAt, record.UpdatedAt))
+                ? ApiResults.Json(StatusCodes.Status200OK, JobStatusResponse.FromRecord(record))
                 : ApiResults.NotFound($"job {jobId}");
         }
 
@@ -108,12 +104,14 @@ public sealed class JobsApi(JobStarter starter, IJobIndex index, IOptions<EchoMi
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var max = 50;
-        var maxText = request.Query["max"].ToString();
-        if (maxText.Length > 0 && (!int.TryParse(maxText, NumberStyles.None, CultureInfo.InvariantCulture, out max)
-            || max is < 1 or > MaxListCount))
+        int max;
+        try
         {
-            return ApiResults.BadRequest(new InputException("max", $"must be a whole number from 1 to {MaxListCount}"));
+            max = JobListResponse.ParseMax(request.Query["max"].ToString());
+        }
+        catch (InputException e)
+        {
+            return ApiResults.BadRequest(e);
         }
 
         var campaign = request.Query["campaign"].ToString();

@@ -6,7 +6,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
-using EchoMimic.Functions.Intake;
+using EchoMimic.Orchestration.Intake;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.Telemetry;
 using EchoMimic.Infrastructure.Webhooks;
@@ -19,8 +19,10 @@ namespace EchoMimic.Functions.Hosting;
 /// Registers the Azure adapters behind Core's ports. In Azure every client authenticates with
 /// DefaultAzureCredential (the app's user-assigned managed identity, picked by AZURE_CLIENT_ID); with
 /// EchoMimic:StorageConnectionString set (Azurite) storage uses it, and without a Service Bus namespace the segment
-/// queue falls back to a Storage queue, as in the local stack. No engine port (IJobPreparer, IClipStitcher) is
-/// registered: Prepare and Stitch are tasks on the segment queue that the GPU workers run (docs/control-plane.md).
+/// queue falls back to a Storage queue, as in the local stack. In Azure the adapters create no storage resources
+/// (bicep does; EchoMimic:Storage:Provision overrides), so a missing one fails naming it. No engine port
+/// (IJobPreparer, IClipStitcher) is registered: Prepare and Stitch are tasks on the segment queue that the GPU
+/// workers run (docs/control-plane.md).
 /// </summary>
 public static class AzureServices
 {
@@ -35,6 +37,7 @@ public static class AzureServices
             throw new InvalidOperationException("set EchoMimic:Storage:AccountName (Azure) or EchoMimic:StorageConnectionString (Azurite)");
         }
 
+        var provision = settings.Storage.Provision ?? !string.IsNullOrEmpty(connection);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => string.IsNullOrEmpty(connection)
             ? new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), credential)
@@ -45,9 +48,9 @@ public static class AzureServices
         services.AddSingleton(_ => string.IsNullOrEmpty(connection)
             ? new TableServiceClient(new Uri($"https://{account}.table.core.windows.net"), credential)
             : new TableServiceClient(connection));
-        services.AddSingleton<IBlobStore>(sp => new AzureBlobStore(sp.GetRequiredService<BlobServiceClient>()));
-        services.AddSingleton<IJobIndex>(sp => new AzureTableJobIndex(sp.GetRequiredService<TableServiceClient>()));
-        services.AddSingleton<IResultQueue>(sp => new AzureResultQueue(sp.GetRequiredService<QueueServiceClient>()));
+        services.AddSingleton<IBlobStore>(sp => new AzureBlobStore(sp.GetRequiredService<BlobServiceClient>(), provision: provision));
+        services.AddSingleton<IJobIndex>(sp => new AzureTableJobIndex(sp.GetRequiredService<TableServiceClient>(), provision: provision));
+        services.AddSingleton<IResultQueue>(sp => new AzureResultQueue(sp.GetRequiredService<QueueServiceClient>(), provision: provision));
         if (settings.ServiceBus.FullyQualifiedNamespace is { Length: > 0 } ns)
         {
             services.AddSingleton(_ => new ServiceBusClient(ns, credential));
@@ -68,7 +71,9 @@ public static class AzureServices
         var policy = settings.AllowPrivateWebhookTargets ? WebhookTargetPolicy.AllowPrivate : WebhookTargetPolicy.PublicOnly;
         services.AddSingleton(policy);
         services.AddSingleton<IWebhookTransport>(_ => new MeasuredWebhookTransport(new HttpWebhookTransport(policy)));
-        services.AddSingleton<JobStarter>();
+        var jobOptions = settings.ToRenderJobOptions();
+        services.AddSingleton(provider => new JobStarter(provider.GetRequiredService<IJobIndex>(), jobOptions,
+            provider.GetRequiredService<TimeProvider>(), provider.GetService<Microsoft.Extensions.Logging.ILogger<JobStarter>>()));
         return services;
     }
 }

@@ -2,6 +2,7 @@ using EchoMimic.Core;
 using EchoMimic.Core.Ports;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using EchoMimic.Infrastructure.DurableTask;
 using EchoMimic.Orchestration.Intake;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,8 +44,8 @@ public sealed class CampaignIntakeFunction(JobStarter starter, IBlobStore blobs,
                 .ConfigureAwait(false);
             var start = RenderJobIntake.AcceptCampaign(content, fileName,
                 defaults is null ? null : System.Text.Encoding.UTF8.GetString(defaults), campaignId,
-                settings.Value.CampaignConcurrency, webhookUrl: null, settings.Value.ToRenderJobOptions(), Random.Shared);
-            return await starter.StartAsync(client, start, cancellationToken).ConfigureAwait(false);
+                settings.Value.CampaignConcurrency, webhookUrl: null, starter.Options, Random.Shared);
+            return await starter.StartAsync(new DurableClientStarter(client), start, cancellationToken).ConfigureAwait(false);
         }
         catch (InputException e)
         {

@@ -3,6 +3,7 @@ using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Ports;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using EchoMimic.Infrastructure.DurableTask;
 using EchoMimic.Orchestration.Intake;
 using EchoMimic.Orchestration.RenderJobs;
 using Microsoft.Extensions.Logging;
@@ -63,6 +64,6 @@ public sealed class UploadIntakeFunction(JobStarter starter, IJobIndex index, IO
             return new StartResult(jobId, Started: false);
         }
 
-        return await starter.StartJobAsync(client, jobId, spec, cancellationToken).ConfigureAwait(false);
+        return await starter.StartJobAsync(new DurableClientStarter(client), jobId, spec, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -15,6 +15,7 @@ public static class RenderJobIntake
     /// <param name="jobId">The id the caller's channel fixes (the upload folder of job.json); null to derive one.</param>
     public static JobStart AcceptJob(string json, string source, RenderJobOptions options, string? jobId, Random random)
     {
+        CheckOptions(options);
         var spec = RenderJobSpecReader.Read(json, source);
         var id = jobId is not null ? JobIds.Check(jobId, $"{source}:job id")
             : spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey("job", key)
@@ -25,6 +26,7 @@ public static class RenderJobIntake
     public static JobStart AcceptCampaign(string manifest, string fileName, string? defaultsJson, string? campaignId,
         int maxConcurrentRows, Uri? webhookUrl, RenderJobOptions options, Random random)
     {
+        CheckOptions(options);
         if (maxConcurrentRows is < 1 or > 1000)
         {
             throw new Core.InputException("max concurrent rows", $"must be between 1 and 1000, got {maxConcurrentRows}");
@@ -43,5 +45,28 @@ public static class RenderJobIntake
         }
 
         return new JobStart(id, nameof(CampaignOrchestrator), new CampaignInput(parsed.Rows, maxConcurrentRows, webhookUrl, options));
+    }
+
+    /// <summary>
+    /// The host's job options (serve's, the Functions app's settings, render's --segment-length) are part of every job:
+    /// options that could never be planned or run reject the submission here, before anything is scheduled.
+    /// </summary>
+    public static void CheckOptions(RenderJobOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Core.Segments.SegmentPlanner.ProblemWith(options.SegmentLength, options.Overlap) is { } problem)
+        {
+            throw new Core.InputException("segment options", problem);
+        }
+
+        if (options.MaxAttempts < 1)
+        {
+            throw new Core.InputException("max attempts", $"must be at least 1, got {options.MaxAttempts}");
+        }
+
+        if (options.SegmentDeadline <= TimeSpan.Zero || options.InputWait < TimeSpan.Zero || options.InputPollInterval <= TimeSpan.Zero)
+        {
+            throw new Core.InputException("job deadlines", "segment deadline and input poll interval must be positive, input wait not negative");
+        }
     }
 }

@@ -16,20 +16,42 @@ namespace EchoMimic.GpuWorker.Hosting;
 /// the pretrained weights, the engine preparer and the ffmpeg stitcher (the job's Prepare and Stitch stages run on the
 /// workers), and <see cref="WorkerSettings.Loops"/> <see cref="SegmentWorker"/> loops sharing them.
 /// Cancellation (SIGTERM on scale-in) stops the loops; a segment being rendered is left unsettled, so disposing its
-/// lease abandons it and another replica renders it.
+/// lease abandons it and another replica renders it. The models go to <see cref="WorkerSettings.Device"/> (resolved
+/// before anything is loaded, so a CUDA request on a machine without CUDA fails at once); the storage adapters create
+/// nothing unless <see cref="WorkerSettings.Provision"/>; the segment spans and metrics are exported by
+/// <see cref="WorkerTelemetry"/>.
 /// </summary>
 public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
 {
-    /// <summary>Loads the models (an <see cref="Core.InputException"/> when the weights folder fails its check).</summary>
+    /// <summary>
+    /// Resolves the device, loads the models and places them there, in eval mode (an <see cref="Core.InputException"/>
+    /// naming the variable for an unavailable device, or when the weights folder fails its check).
+    /// </summary>
     public PipelineModels LoadModels()
     {
+        var (device, reason) = WorkerDevice.Resolve(settings.Device);
+        Console.Error.WriteLine($"worker: device {device} ({reason})");
+        PipelineModels models;
         if (settings.DemoWeights)
         {
             Console.Error.WriteLine("worker: DEMO weights (random, deterministic): output is not a real rendering");
-            return DemoWeights.Create();
+            models = DemoWeights.Create();
+        }
+        else
+        {
+            models = PretrainedWeights.Load(settings.WeightsDirectory, settings.AcceleratedWeights);
         }
 
-        return PretrainedWeights.Load(settings.WeightsDirectory, settings.AcceleratedWeights);
+        try
+        {
+            models.MoveTo(device).Eval();
+            return models;
+        }
+        catch
+        {
+            models.Dispose();
+            throw;
+        }
     }
 
     public async Task RunAsync(CancellationToken stopping)
@@ -37,12 +59,13 @@ public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
         var models = await Task.Run(LoadModels, stopping).ConfigureAwait(false);
         using (models)
         {
-            models.Eval();
             var credential = new DefaultAzureCredential();
-            var blobs = new AzureBlobStore(new BlobServiceClient(settings.BlobEndpoint, credential));
+            using var telemetry = WorkerTelemetry.Start(Environment.GetEnvironmentVariable(WorkerTelemetry.ConnectionStringVariable),
+                credential);
+            var blobs = new AzureBlobStore(new BlobServiceClient(settings.BlobEndpoint, credential), provision: settings.Provision);
             // The Functions queue trigger reads plain JSON (host.json messageEncoding: none), the adapter's format.
             var results = new AzureResultQueue(new QueueServiceClient(settings.QueueEndpoint, credential), settings.ResultQueue,
-                settings.MaxDeliveryCount);
+                settings.MaxDeliveryCount, settings.Provision);
             await using var client = new ServiceBusClient(settings.ServiceBusNamespace, credential);
             await using var segments = new ServiceBusSegmentQueue(client, settings.SegmentQueue, settings.MaxDeliveryCount);
             var renderer = new EngineSegmentRenderer(models);

@@ -31,6 +31,16 @@ public sealed record WorkerSettings(
     public const string DemoWeightsVariable = "EchoMimic__Weights__Demo";
     public const string LoopsVariable = "EchoMimic__Worker__Loops";
     public const string HealthPortVariable = "EchoMimic__Worker__HealthPort";
+    public const string ProvisionVariable = "EchoMimic__Storage__Provision";
+
+    /// <summary><c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>, or null: cuda when available (<see cref="WorkerDevice"/>).</summary>
+    public string? Device { get; init; }
+
+    /// <summary>
+    /// Create storage containers/queues on first use: false by default, because in Azure bicep creates them and the
+    /// worker's roles (Blob Data Reader/Contributor on single containers, Queue Data Message Sender) may not.
+    /// </summary>
+    public bool Provision { get; init; }
 
     public static WorkerSettings FromEnvironment() => Read(Environment.GetEnvironmentVariable);
 
@@ -90,7 +100,11 @@ public sealed record WorkerSettings(
             Integer(LoopsVariable, 1, 1, 64),
             Integer(HealthPortVariable, 8080, 1, 65535),
             // Container Apps sets HOSTNAME to the replica name: results then say which replica rendered a segment.
-            Optional("HOSTNAME") ?? Environment.MachineName);
+            Optional("HOSTNAME") ?? Environment.MachineName)
+        {
+            Device = WorkerDevice.Validate(Optional(WorkerDevice.Variable)),
+            Provision = Flag(ProvisionVariable),
+        };
     }
 
     public Uri BlobEndpoint => new($"https://{StorageAccountName}.blob.core.windows.net");

@@ -43,10 +43,15 @@ public sealed class EngineSegmentRenderer(PipelineModels models, NoiseMode noise
             StepCompleted = (i, n, _) => StepCompleted?.Invoke(task, i + 1, n),
             FrameDecoded = (i, _) => request.FramesDone?.Report(i + 1),
         };
-        using var initial = InitialNoise.Latents(settings.Noise, settings.Seed, prepared.FrameCount, start, count, settings.LatentHeight,
+        // Drawn on the CPU (the generator that reproduces the official draw), then moved to the models' device.
+        using var cpuNoise = InitialNoise.Latents(settings.Noise, settings.Seed, prepared.FrameCount, start, count, settings.LatentHeight,
             settings.LatentWidth);
-        using var latents = renderer.Denoise(inputs, initial, settings, cancellationToken);
-        using var video = renderer.Decode(latents, cancellationToken);
+        using var initial = cpuNoise.to(models.Device);
+        using var deviceLatents = renderer.Denoise(inputs, initial, settings, cancellationToken);
+        using var deviceVideo = renderer.Decode(deviceLatents, cancellationToken);
+        // Bytes are read on the CPU.
+        using var latents = deviceLatents.cpu();
+        using var video = deviceVideo.cpu();
 
         var clip = Path.Combine(request.ScratchDirectory, "clip.mp4");
         WriteClip(video, clip, settings, cancellationToken);
@@ -79,12 +84,14 @@ public sealed class EngineSegmentRenderer(PipelineModels models, NoiseMode noise
             PoseMapImages.DecodePng(png, width, height).CopyTo(maps, (long)i * height * width * 3);
         }
 
-        // The same layout PoseMapRenderer.RenderSequence gives the whole clip: (1, 3, L, H, W) float32 = uint8 / 255.
-        var poseMaps = (tensor(maps, [count, height, width, 3], ScalarType.Byte).permute(3, 0, 1, 2).unsqueeze(0)
+        // The same layout PoseMapRenderer.RenderSequence gives the whole clip: (1, 3, L, H, W) float32 = uint8 / 255,
+        // read on the CPU and moved to the models' device with the other inputs.
+        var device = models.Device;
+        var poseMaps = (tensor(maps, [count, height, width, 3], ScalarType.Byte).to(device).permute(3, 0, 1, 2).unsqueeze(0)
             .to_type(ScalarType.Float32) / 255.0f).contiguous();
         var pose = InputPreparation.PoseFeatures(models, poseMaps);
-        return new PreparedInputs(reference.MoveToOuterDisposeScope(), pose.MoveToOuterDisposeScope(), chunks.MoveToOuterDisposeScope(),
-            count, width, height);
+        return new PreparedInputs(reference.to(device).MoveToOuterDisposeScope(), pose.MoveToOuterDisposeScope(),
+            chunks.to(device).MoveToOuterDisposeScope(), count, width, height);
     }
 
     private static byte[] Read(IBlobStore blobs, BlobPath path, CancellationToken cancellationToken) =>

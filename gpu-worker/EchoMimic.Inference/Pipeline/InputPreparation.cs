@@ -23,14 +23,16 @@ public static class InputPreparation
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return (models.Vae.EncodeMean(referenceTensor) * models.VaeScale).MoveToOuterDisposeScope();
+        // Inputs are decoded on the CPU; the networks may live elsewhere (PipelineModels.MoveTo).
+        return (models.Vae.EncodeMean(referenceTensor.to(models.Device)) * models.VaeScale).MoveToOuterDisposeScope();
     }
 
     /// <summary>The pose encoder on the whole (1, 3, L, H, W) pose-map tensor (official: once, before the loop).</summary>
     public static Tensor PoseFeatures(PipelineModels models, Tensor poseMaps)
     {
         using var noGrad = no_grad();
-        return models.PoseEncoder.forward(poseMaps);
+        // The moved copy (on another device) belongs to the caller's dispose scope; on the same device it is the input.
+        return models.PoseEncoder.forward(poseMaps.to(models.Device));
     }
 
     /// <summary>
@@ -44,7 +46,7 @@ public static class InputPreparation
         var latents = ReferenceLatents(models, ReferenceTensor(referenceImageU8));
         int frames = (int)Math.Min(poseMaps.shape[2], audio.ChunkCount);
         var pose = PoseFeatures(models, poseMaps.narrow(2, 0, frames));
-        var chunks = audio.AllChunks();
+        var chunks = audio.AllChunks().to(models.Device);
         return new PreparedInputs(latents.MoveToOuterDisposeScope(), pose.MoveToOuterDisposeScope(), chunks.MoveToOuterDisposeScope(), frames, width, height);
     }
 }

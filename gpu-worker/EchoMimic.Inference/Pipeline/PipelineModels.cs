@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TorchSharp;
 using EchoMimic.Inference.Checkpoints;
 using EchoMimic.Inference.Networks.PoseEncoding;
 using EchoMimic.Inference.Networks.Unet;
@@ -27,6 +28,9 @@ public sealed class PipelineModels : IDisposable
 
     public bool IsDemo { get; init; }
 
+    /// <summary>Where the networks' parameters live (built and loaded on the CPU; <see cref="MoveTo"/> places them).</summary>
+    public Device Device { get; private set; } = CPU;
+
     /// <summary>VAE latent scale (0.18215 for sd-vae-ft-mse).</summary>
     public double VaeScale => Vae.Config.ScalingFactor;
 
@@ -53,6 +57,23 @@ public sealed class PipelineModels : IDisposable
         WhisperCheckpoint.LoadEncoder(models.Whisper, fixture.StateDict("whisper."), fixture.Path);
         models.Eval();
         return models;
+    }
+
+    /// <summary>
+    /// Moves every network (parameters and registered buffers) to <paramref name="device"/>. Renderers read
+    /// <see cref="Device"/> and create their tensors there; noise is still drawn on the CPU (the generator whose draw
+    /// matches the official one) and then moved.
+    /// </summary>
+    public PipelineModels MoveTo(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Vae.to(device);
+        ReferenceUnet.to(device);
+        DenoisingUnet.to(device);
+        PoseEncoder.to(device);
+        Whisper.to(device);
+        Device = device;
+        return this;
     }
 
     public void Eval()

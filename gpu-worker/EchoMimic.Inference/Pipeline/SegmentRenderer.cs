@@ -34,7 +34,8 @@ public sealed class SegmentRenderer
     {
         using var segment = start == 0 && count == inputs.Frames ? null : inputs.Slice(start, count);
         var source = segment ?? inputs;
-        using var noise = InitialNoise.Latents(settings.Noise, settings.Seed, inputs.Frames, start, count, settings.LatentHeight, settings.LatentWidth);
+        using var cpuNoise = InitialNoise.Latents(settings.Noise, settings.Seed, inputs.Frames, start, count, settings.LatentHeight, settings.LatentWidth);
+        using var noise = cpuNoise.to(_models.Device);
         var latents = Denoise(source, noise, settings, cancellationToken);
         var video = Decode(latents, cancellationToken);
         return (video, latents);
@@ -76,14 +77,16 @@ public sealed class SegmentRenderer
         long t = scheduler.Timesteps[stepIndex];
         bool cfg = settings.ClassifierFreeGuidance;
         int frames = (int)latents.shape[2];
-        var noisePred = zeros([cfg ? 2 : 1, latents.shape[1], frames, latents.shape[3], latents.shape[4]], latents.dtype);
-        var counter = zeros([1, 1, frames, 1, 1], latents.dtype);
-        var timestep = tensor(t, ScalarType.Int64);
+        // Everything the loop creates lives on the latents' device (the models' device: PipelineModels.MoveTo).
+        var device = latents.device;
+        var noisePred = zeros([cfg ? 2 : 1, latents.shape[1], frames, latents.shape[3], latents.shape[4]], latents.dtype, device);
+        var counter = zeros([1, 1, frames, 1, 1], latents.dtype, device);
+        var timestep = tensor(t, ScalarType.Int64, device);
         foreach (var window in ContextWindows.Shifted(queue, stepIndex, frames))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var windowScope = NewDisposeScope();
-            var index = tensor(window.Select(f => (long)f).ToArray());
+            var index = tensor(window.Select(f => (long)f).ToArray(), device: device);
             var x = latents.index_select(2, index);
             var audio = inputs.AudioChunks.index_select(1, index);
             var pose = inputs.PoseFeatures.index_select(2, index);
@@ -97,7 +100,7 @@ public sealed class SegmentRenderer
             var prediction = _models.DenoisingUnet.forward(x, timestep, audio, pose, bank);
             if (settings.Accelerated) prediction = VelocityConversion.Apply(prediction, x, scheduler, t);
             noisePred.index_add_(2, index, prediction.to_type(latents.dtype), 1);
-            counter.index_add_(2, index, ones([1, 1, window.Length, 1, 1], latents.dtype), 1);
+            counter.index_add_(2, index, ones([1, 1, window.Length, 1, 1], latents.dtype, device), 1);
         }
         // The accelerated pipeline always averages; the standard one only inside its CFG branch (it cannot run
         // without CFG), so averaging always is the same for every run the official code completes.

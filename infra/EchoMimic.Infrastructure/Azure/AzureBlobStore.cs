@@ -12,25 +12,30 @@ namespace EchoMimic.Infrastructure.Azure;
 /// <see cref="IBlobStore"/> on Azure Blob Storage (and Azurite). Commit semantics come from block blobs: the SDK
 /// stages the content as uncommitted blocks and the blob appears under its name only when the block list is
 /// committed, so a crashed writer leaves nothing visible. "First writer wins" is an <c>If-None-Match: *</c>
-/// condition on that commit, which the service evaluates atomically.
+/// condition on that commit, which the service evaluates atomically. With <c>provision</c> false (Azure: bicep
+/// creates the containers, and a worker's roles are scoped to them) no container is created and a missing one is a
+/// <see cref="MissingStorageResourceException"/> naming it, on reads as well as writes.
 /// </summary>
 public sealed class AzureBlobStore : IBlobStore
 {
     private readonly BlobServiceClient service;
     private readonly string containerPrefix;
     private readonly ConcurrentDictionary<string, Task> ensuredContainers = new(StringComparer.Ordinal);
+    private readonly bool provision;
 
     /// <param name="service">The account (DefaultAzureCredential in Azure, the Azurite connection string locally).</param>
     /// <param name="containerPrefix">
     /// Prepended to every container name, so several stacks or test runs can share one account (Azurite has only
     /// one); empty in Azure, where Bicep creates the containers by their plain names.
     /// </param>
-    public AzureBlobStore(BlobServiceClient service, string containerPrefix = "")
+    /// <param name="provision">Create containers on first write (Azurite, local stacks); false in Azure.</param>
+    public AzureBlobStore(BlobServiceClient service, string containerPrefix = "", bool provision = true)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(containerPrefix);
         this.service = service;
         this.containerPrefix = containerPrefix;
+        this.provision = provision;
     }
 
     public async Task<bool> PutAsync(BlobPath path, Stream content, bool overwrite, CancellationToken cancellationToken)
@@ -38,7 +43,7 @@ public sealed class AzureBlobStore : IBlobStore
         ArgumentNullException.ThrowIfNull(content);
         await EnsureContainerAsync(path.Container, cancellationToken).ConfigureAwait(false);
         var blob = Blob(path);
-        if (!overwrite && await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        if (!overwrite && await Named(path.Container, () => blob.ExistsAsync(cancellationToken)).ConfigureAwait(false))
         {
             // Cheap early exit; the conditional commit below still decides a race.
             return false;
@@ -50,7 +55,7 @@ public sealed class AzureBlobStore : IBlobStore
         };
         try
         {
-            await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
+            await Named(path.Container, () => blob.UploadAsync(content, options, cancellationToken)).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (!overwrite && e.Status is 409 or 412)
@@ -69,6 +74,7 @@ public sealed class AzureBlobStore : IBlobStore
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
+            ThrowIfMissingContainer(path.Container, e);
             return null;
         }
     }
@@ -83,6 +89,7 @@ public sealed class AzureBlobStore : IBlobStore
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
+            ThrowIfMissingContainer(path.Container, e);
             return null;
         }
     }
@@ -93,6 +100,11 @@ public sealed class AzureBlobStore : IBlobStore
         var client = service.GetBlobContainerClient(containerPrefix + container);
         if (!await client.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (!provision)
+            {
+                throw new MissingStorageResourceException("container", containerPrefix + container);
+            }
+
             yield break;
         }
 
@@ -116,6 +128,7 @@ public sealed class AzureBlobStore : IBlobStore
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
+            ThrowIfMissingContainer(path.Container, e);
             return false;
         }
     }
@@ -129,6 +142,11 @@ public sealed class AzureBlobStore : IBlobStore
     // Bicep creates the containers in Azure; Azurite and fresh local stacks need them created on first write.
     private async Task EnsureContainerAsync(string container, CancellationToken cancellationToken)
     {
+        if (!provision)
+        {
+            return;
+        }
+
         var creation = ensuredContainers.GetOrAdd(container, name =>
             service.GetBlobContainerClient(containerPrefix + name).CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
         try
@@ -139,6 +157,27 @@ public sealed class AzureBlobStore : IBlobStore
         {
             ensuredContainers.TryRemove(container, out _);
             throw;
+        }
+    }
+
+    /// <summary>Without provisioning a missing container is a deployment error, not an absent blob.</summary>
+    private void ThrowIfMissingContainer(string container, RequestFailedException e)
+    {
+        if (!provision && MissingStorageResourceException.IsMissing(e))
+        {
+            throw new MissingStorageResourceException("container", containerPrefix + container, e);
+        }
+    }
+
+    private async Task<TResult> Named<TResult>(string container, Func<Task<TResult>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (MissingStorageResourceException.IsMissing(e))
+        {
+            throw new MissingStorageResourceException("container", containerPrefix + container, e);
         }
     }
 }

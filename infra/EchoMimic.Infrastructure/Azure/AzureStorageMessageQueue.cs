@@ -10,7 +10,8 @@ namespace EchoMimic.Infrastructure.Azure;
 /// receiving hides the message for the lock duration, renewing extends it (a new pop receipt), completing
 /// deletes it, abandoning makes it visible now. The dequeue count is the delivery count; a message received
 /// more than <see cref="MaxDeliveryCount"/> times is moved to "&lt;queue&gt;-poison", the same poison queue the
-/// Functions queue trigger uses, with the reason.
+/// Functions queue trigger uses, with the reason. With <c>provision</c> false (Azure: bicep creates the queues and a
+/// worker may only send) it creates nothing and a missing queue is a <see cref="MissingStorageResourceException"/>.
 /// </summary>
 public class AzureStorageMessageQueue<T> : IMessageQueue<T>
     where T : class
@@ -20,16 +21,17 @@ public class AzureStorageMessageQueue<T> : IMessageQueue<T>
     private readonly QueueClient poison;
     private readonly Lazy<Task> created;
 
-    public AzureStorageMessageQueue(QueueServiceClient service, string queueName, int maxDeliveryCount = 5)
+    public AzureStorageMessageQueue(QueueServiceClient service, string queueName, int maxDeliveryCount = 5, bool provision = true)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDeliveryCount, 1);
         queue = service.GetQueueClient(queueName);
         poison = service.GetQueueClient(queueName + "-poison");
         MaxDeliveryCount = maxDeliveryCount;
-        created = new Lazy<Task>(() => Task.WhenAll(
-            queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None),
-            poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
+        created = new Lazy<Task>(() => provision
+            ? Task.WhenAll(queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None),
+                poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None))
+            : Task.CompletedTask);
     }
 
     public int MaxDeliveryCount { get; }
@@ -43,7 +45,7 @@ public class AzureStorageMessageQueue<T> : IMessageQueue<T>
         foreach (var message in messages)
         {
             var envelope = new QueueEnvelope<T>(message.MessageId, message.Body);
-            await queue.SendMessageAsync(envelope.ToJson(), cancellationToken).ConfigureAwait(false);
+            await Named(queue, () => queue.SendMessageAsync(envelope.ToJson(), cancellationToken)).ConfigureAwait(false);
         }
     }
 
@@ -56,7 +58,7 @@ public class AzureStorageMessageQueue<T> : IMessageQueue<T>
         while (true)
         {
             // Storage queues have no long polling: poll with a growing delay until maxWait is spent.
-            QueueMessage[] received = (await queue.ReceiveMessagesAsync(1, lockDuration, cancellationToken)
+            QueueMessage[] received = (await Named(queue, () => queue.ReceiveMessagesAsync(1, lockDuration, cancellationToken))
                 .ConfigureAwait(false)).Value;
             if (received.Length == 1)
             {
@@ -91,8 +93,17 @@ public class AzureStorageMessageQueue<T> : IMessageQueue<T>
     {
         await created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         // Storage peeks at most 32 messages at a time, oldest first.
-        var peeked = (await poison.PeekMessagesAsync(Math.Clamp(maxCount, 1, 32), cancellationToken)
-            .ConfigureAwait(false)).Value;
+        PeekedMessage[] peeked;
+        try
+        {
+            peeked = (await poison.PeekMessagesAsync(Math.Clamp(maxCount, 1, 32), cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (MissingStorageResourceException.IsMissing(e))
+        {
+            // Without provisioning the poison queue appears with its first dead letter (the Functions host creates it).
+            return [];
+        }
+
         return peeked
             .Select(m => QueueEnvelope<T>.Parse(m.MessageText))
             .Select(e => new DeadLetter<T>(e.MessageId, e.Body, e.DeliveryCount, e.LastReason ?? "dead-lettered"))
@@ -104,8 +115,20 @@ public class AzureStorageMessageQueue<T> : IMessageQueue<T>
         string storageId, string popReceipt, CancellationToken cancellationToken)
     {
         var dead = envelope with { LastReason = reason, DeliveryCount = deliveryCount };
-        await poison.SendMessageAsync(dead.ToJson(), cancellationToken).ConfigureAwait(false);
+        await Named(poison, () => poison.SendMessageAsync(dead.ToJson(), cancellationToken)).ConfigureAwait(false);
         await queue.DeleteMessageAsync(storageId, popReceipt, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<TResult> Named<TResult>(QueueClient client, Func<Task<TResult>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (MissingStorageResourceException.IsMissing(e))
+        {
+            throw new MissingStorageResourceException("queue", client.Name, e);
+        }
     }
 
     private static bool IsLockLost(RequestFailedException e) =>

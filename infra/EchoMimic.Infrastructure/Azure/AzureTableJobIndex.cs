@@ -11,7 +11,9 @@ namespace EchoMimic.Infrastructure.Azure;
 /// job's rows are written in one entity-group transaction: the record ("j_&lt;id&gt;"), its place in the
 /// newest-first order ("t_&lt;inverted ticks&gt;_&lt;id&gt;"), and its idempotency key ("k_&lt;key&gt;"). Inserting
 /// all three atomically is what makes a duplicate submission (same id or same key) lose cleanly to the first.
-/// One partition serves ~2,000 operations a second, far above a job index's rate.
+/// One partition serves ~2,000 operations a second, far above a job index's rate. With <c>provision</c> false
+/// (Azure: bicep creates the table) nothing is created and a missing table is a
+/// <see cref="MissingStorageResourceException"/>.
 /// </summary>
 public sealed class AzureTableJobIndex : IJobIndex
 {
@@ -20,11 +22,11 @@ public sealed class AzureTableJobIndex : IJobIndex
     private readonly TableClient table;
     private readonly Lazy<Task> created;
 
-    public AzureTableJobIndex(TableServiceClient service, string tableName = DefaultTableName)
+    public AzureTableJobIndex(TableServiceClient service, string tableName = DefaultTableName, bool provision = true)
     {
         ArgumentNullException.ThrowIfNull(service);
         table = service.GetTableClient(tableName);
-        created = new Lazy<Task>(() => table.CreateIfNotExistsAsync(CancellationToken.None));
+        created = new Lazy<Task>(() => provision ? table.CreateIfNotExistsAsync(CancellationToken.None) : ProbeAsync());
     }
 
     public async Task<JobRecord> AddOrGetAsync(JobRecord job, CancellationToken cancellationToken)
@@ -117,6 +119,26 @@ public sealed class AzureTableJobIndex : IJobIndex
             }
 
             yield return FromEntity(entity);
+        }
+    }
+
+    /// <summary>
+    /// Without provisioning, one read of a row that never exists tells a missing table (TableNotFound) from a present
+    /// one (ResourceNotFound) before the first real operation; GetEntityIfExists would hide the difference.
+    /// </summary>
+    private async Task ProbeAsync()
+    {
+        try
+        {
+            await table.GetEntityAsync<TableEntity>(Partition, "probe", ["PartitionKey"], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (MissingStorageResourceException.IsMissing(e))
+        {
+            throw new MissingStorageResourceException("table", table.Name, e);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The table exists; the probe row does not.
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Azure.Messaging.ServiceBus;
+using EchoMimic.Core.Messages;
 
 namespace EchoMimic.Infrastructure.Azure;
 
@@ -33,6 +35,50 @@ public static class SegmentTelemetry
 
     public static Counter<long> DeadLetters { get; } =
         Meter.CreateCounter<long>("echomimic.segment.dead_letters", description: "Segment tasks dead-lettered");
+
+    /// <summary>
+    /// Starts the consumer span of a received segment task, parented to the producer span whose context the message
+    /// carries, and records its queue wait and (from the second delivery on) a retry. The caller's
+    /// <see cref="Activity.Current"/> is left as it was when <paramref name="keepCurrent"/> (a lease outlives the
+    /// receive call, so the span must not become the receiver's ambient span).
+    /// </summary>
+    public static Activity? StartSegmentRender(ServiceBusReceivedMessage message, SegmentTask task, bool keepCurrent = false)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(task);
+        var queueWait = DateTimeOffset.UtcNow - message.EnqueuedTime;
+        QueueWaitSeconds.Record(Math.Max(0, queueWait.TotalSeconds));
+        if (message.DeliveryCount > 1)
+        {
+            Retries.Add(1);
+        }
+
+        var previous = Activity.Current;
+        var span = Source.StartActivity("segment render", ActivityKind.Consumer, Extract(message.ApplicationProperties));
+        if (keepCurrent)
+        {
+            Activity.Current = previous;
+        }
+
+        span?.SetTag("echomimic.job_id", task.JobId);
+        span?.SetTag("echomimic.segment", task.Segment.Index);
+        span?.SetTag("echomimic.attempt", task.Attempt);
+        span?.SetTag("messaging.message.id", message.MessageId);
+        span?.SetTag("messaging.servicebus.delivery_count", message.DeliveryCount);
+        span?.SetTag("echomimic.queue_wait_s", queueWait.TotalSeconds);
+        return span;
+    }
+
+    /// <summary>Records render time per second of video the segment adds (its owned frames at the job's fps).</summary>
+    public static void RecordRenderCost(SegmentTask task, TimeSpan renderTime)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var videoSeconds = (double)task.Segment.OwnedFrames / Math.Max(1, task.Settings.Fps);
+        if (videoSeconds > 0)
+        {
+            GpuSecondsPerVideoSecond.Record(renderTime.TotalSeconds / videoSeconds);
+        }
+    }
 
     /// <summary>Writes the current span's W3C context into message properties.</summary>
     public static void Inject(Activity? activity, IDictionary<string, object> properties)

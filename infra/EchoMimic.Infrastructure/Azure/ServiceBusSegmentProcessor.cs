@@ -78,30 +78,12 @@ public sealed class ServiceBusSegmentProcessor : IAsyncDisposable
             return;
         }
 
-        var queueWait = DateTimeOffset.UtcNow - message.EnqueuedTime;
-        SegmentTelemetry.QueueWaitSeconds.Record(Math.Max(0, queueWait.TotalSeconds));
-        if (message.DeliveryCount > 1)
-        {
-            SegmentTelemetry.Retries.Add(1);
-        }
-
-        using var span = SegmentTelemetry.Source.StartActivity("segment render", ActivityKind.Consumer,
-            SegmentTelemetry.Extract(message.ApplicationProperties));
-        span?.SetTag("echomimic.job_id", task.JobId);
-        span?.SetTag("echomimic.segment", task.Segment.Index);
-        span?.SetTag("echomimic.attempt", task.Attempt);
-        span?.SetTag("messaging.message.id", message.MessageId);
-        span?.SetTag("messaging.servicebus.delivery_count", message.DeliveryCount);
-        span?.SetTag("echomimic.queue_wait_s", queueWait.TotalSeconds);
+        using var span = SegmentTelemetry.StartSegmentRender(message, task);
         var started = Stopwatch.GetTimestamp();
         try
         {
             await handler(task, message.DeliveryCount, args.CancellationToken).ConfigureAwait(false);
-            var videoSeconds = (double)(task.Segment.End - task.Segment.Start) / Math.Max(1, task.Settings.Fps);
-            if (videoSeconds > 0)
-            {
-                SegmentTelemetry.GpuSecondsPerVideoSecond.Record(Stopwatch.GetElapsedTime(started).TotalSeconds / videoSeconds);
-            }
+            SegmentTelemetry.RecordRenderCost(task, Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e) when (e is PermanentSegmentFailureException or InputException
             || (!args.CancellationToken.IsCancellationRequested && message.DeliveryCount >= options.MaxDeliveryCount))

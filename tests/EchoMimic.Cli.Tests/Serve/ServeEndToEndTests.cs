@@ -13,7 +13,7 @@ namespace EchoMimic.Cli.Tests.Serve;
 
 /// <summary>
 /// The local stack end to end, all real: Azurite, the Durable Task Azure Storage provider, the upload watcher, the
-/// engine on demo weights (64x64, 2 steps, 2 s of audio: 2 segments of 24 frames), ffmpeg, and a webhook receiver on 127.0.0.1 that verifies
+/// engine on demo weights in 2 worker processes (64x64, 2 steps, 2 s of audio: 2 segments of 24 frames), ffmpeg, and a webhook receiver on 127.0.0.1 that verifies
 /// the Standard Webhooks signature with the library's verifier.
 /// </summary>
 public sealed class ServeEndToEndTests
@@ -37,6 +37,7 @@ public sealed class ServeEndToEndTests
             Port = 0,
             WebhookSecret = secret,
             ScratchRoot = scratch,
+            Output = line => File.AppendAllText(logFile, $"{DateTime.UtcNow:HH:mm:ss.fff} {line}{Environment.NewLine}"),
             JobOptions = RenderJobOptions.Default with
             {
                 SegmentLength = 24,
@@ -48,7 +49,7 @@ public sealed class ServeEndToEndTests
 
         // Inputs first, job.json last (the documented convention); the folder names the job.
         await stack.Blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, "acme/spot/ref.png"), PortraitPainter.PaintPng(64), true, Ct);
-        await stack.Blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, "acme/spot/speech.wav"), await ToneWavAsync(2.0), true, Ct);
+        await stack.Blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, "acme/spot/speech.wav"), await TestJobs.ToneWavAsync(2.0, Ct), true, Ct);
         await stack.Blobs.PutTextAsync(new BlobPath(BlobContainers.Uploads, "acme/spot/job.json"), $$"""
             {
               "schemaVersion": 1,
@@ -115,26 +116,5 @@ public sealed class ServeEndToEndTests
         }
 
         throw new TimeoutException($"no webhook within {timeout}; last status: {last}");
-    }
-
-    private static async Task<byte[]> ToneWavAsync(double seconds)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"tone-{Guid.NewGuid():N}.wav");
-        try
-        {
-            var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in new[] { "-v", "error", "-f", "lavfi", "-i", $"sine=frequency=220:sample_rate=16000:duration={seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "-ac", "1", "-y", file })
-            {
-                info.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(info)!;
-            await process.WaitForExitAsync(Ct);
-            return await File.ReadAllBytesAsync(file, Ct);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 }

@@ -79,7 +79,7 @@ public sealed class ReferenceUNet2D : nn.Module
     public ReferenceBank WriteBank(Tensor referenceLatents)
     {
         var bank = NewBank();
-        using var timestep = zeros([], dtype: ScalarType.Int64);
+        using var timestep = zeros([], dtype: ScalarType.Int64, device: referenceLatents.device);
         using var sample = forward(referenceLatents, timestep, bank);
         return bank;
     }
