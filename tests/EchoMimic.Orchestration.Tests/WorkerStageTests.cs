@@ -99,6 +99,9 @@ public sealed class WorkerStageTests
         // Attempt 1 hangs; attempt 2 stitches (a third only if a loaded machine makes attempt 2 miss its deadline too).
         Assert.InRange(outcome.Stages!.Single(s => s.Stage == "stitch").Attempts, 2, 3);
         Assert.Equal(48, outcome.Stitch!.FrameCount);
+        // Every attempt read the job's one stitch-request blob (the messages carry its name only).
+        var stored = await plane.Blobs.ReadJsonAsync<StitchRequest>(JobBlobs.StitchRequest("job-t"), Ct);
+        Assert.Equal(outcome.Segments.Count, stored!.Segments.Count);
     }
 
     [Theory]

@@ -11,6 +11,8 @@ namespace EchoMimic.Core.Messages;
 /// <see cref="Attempt"/>: a re-dispatched or redelivered task finds an earlier attempt's committed clip and
 /// re-reports it instead of rendering twice; stages are idempotent the same way (prepared.json, report.json).
 /// Schema 2 added <see cref="Kind"/>, <see cref="Spec"/> and <see cref="Stitch"/>; a schema-1 message is a segment.
+/// Schema 3 added <see cref="StitchBlob"/>: the stitch request grows with the video (~300 bytes per segment), so the
+/// dispatcher stores it as a blob and the message names it (a schema-2 stitch task with the request inline stays readable).
 /// Stage tasks carry a placeholder <see cref="Segment"/> (index 0) covering the job's frames as far as they are known.
 /// </summary>
 public sealed record SegmentTask(
@@ -24,7 +26,7 @@ public sealed record SegmentTask(
     string LatentsBlob,
     DateTimeOffset DispatchedAt)
 {
-    public const int CurrentSchemaVersion = 2;
+    public const int CurrentSchemaVersion = 3;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -35,6 +37,13 @@ public sealed record SegmentTask(
 
     /// <summary>The segments and output names a Stitch task joins.</summary>
     public StitchRequest? Stitch { get; init; }
+
+    /// <summary>
+    /// Where the Stitch task's request is stored (<c>work/{job}/stitch-request.json</c>). The orchestrator sets it with
+    /// <see cref="Stitch"/>; the dispatching activity writes the request there and sends the message without it, so the
+    /// message size does not depend on the number of segments. The worker reads it when <see cref="Stitch"/> is absent.
+    /// </summary>
+    public string? StitchBlob { get; init; }
 
     /// <summary>The prepared job and output names a Preview task draws.</summary>
     public PreviewRequest? Preview { get; init; }

@@ -11,6 +11,13 @@ public static class JobBlobs
 {
     public static BlobPath Prepared(string jobId) => new(BlobContainers.Work, $"{jobId}/prepared.json");
 
+    /// <summary>
+    /// The job's stitch request (segments, workers, timings, output names), too large for a queue message on long
+    /// videos. One name per job: the request is fixed once all segments are accepted, so every stitch attempt (and a
+    /// replayed or retried dispatch) writes the same content.
+    /// </summary>
+    public static BlobPath StitchRequest(string jobId) => new(BlobContainers.Work, $"{jobId}/stitch-request.json");
+
     public static BlobPath Clip(string jobId, int segment) =>
         new(BlobContainers.Work, $"{jobId}/segments/{segment.ToString("D4", CultureInfo.InvariantCulture)}.mp4");
 

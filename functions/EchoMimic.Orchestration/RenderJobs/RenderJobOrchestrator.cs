@@ -144,7 +144,10 @@ public sealed class RenderJobOrchestrator : TaskOrchestrator<RenderJobInput, Ren
         await job.PhaseAsync(RenderJobPhases.Stitching);
         var request = StitchRequestFor(jobId, input, prepared, board);
         var stitch = await stages.RunAsync(WorkKind.Stitch,
-            (attempt, at) => SegmentTask.ForStitch(jobId, attempt, spec.Settings, JobBlobs.Prepared(jobId).ToString(), request, at));
+            (attempt, at) => SegmentTask.ForStitch(jobId, attempt, spec.Settings, JobBlobs.Prepared(jobId).ToString(), request, at) with
+            {
+                StitchBlob = JobBlobs.StitchRequest(jobId).ToString(),
+            });
         return await FinishAsync(context, job, SegmentEvents.Stitch, stitch, cancel, stopCancelWait);
     }
 

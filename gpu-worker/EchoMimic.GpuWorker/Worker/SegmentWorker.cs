@@ -122,7 +122,7 @@ public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, 
     {
         WorkKind.Segment => null,
         WorkKind.Prepare when task.Spec is null => "a prepare task without its job spec",
-        WorkKind.Stitch when task.Stitch is null => "a stitch task without its stitch request",
+        WorkKind.Stitch when task.Stitch is null && string.IsNullOrEmpty(task.StitchBlob) => "a stitch task without its stitch request",
         WorkKind.Preview when task.Preview is null => "a preview task without its preview request",
         WorkKind.Prepare or WorkKind.Stitch or WorkKind.Preview => null,
         _ => $"unknown task kind {task.Kind}",
@@ -198,11 +198,15 @@ public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, 
     /// <summary>
     /// The Stitch stage. The stitcher is idempotent (report.json is written last and, when present, returned without
     /// work; outputs are committed through temporary names, first writer wins), so a redelivered or re-dispatched
-    /// stitch whose outputs exist re-reports them.
+    /// stitch whose outputs exist re-reports them. The request comes from the task's stitch blob (schema 3; written by
+    /// the dispatcher just before the message) or, in a schema-2 message, inline. A missing blob is reported as a failure:
+    /// the orchestrator's re-dispatch writes it again.
     /// </summary>
     private async Task<SegmentResult> StitchAsync(SegmentTask task, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        var request = task.Stitch!;
+        var request = task.Stitch
+            ?? await blobs.ReadJsonAsync<StitchRequest>(BlobPath.Parse(task.StitchBlob!), cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"stitch request {task.StitchBlob} does not exist");
         var reused = await blobs.ExistsAsync(BlobPath.Parse(request.ReportBlob), cancellationToken).ConfigureAwait(false);
         var stitched = await stitcher.StitchAsync(request, cancellationToken).ConfigureAwait(false);
         return Result(task, SegmentOutcome.Succeeded, startedAt) with { Stitched = stitched, FrameCount = stitched.FrameCount, Reused = reused };
