@@ -8,10 +8,22 @@ namespace EchoMimic.Infrastructure.DurableTask;
 /// Turns results-queue messages into <c>segment-k</c> (<c>prepare</c>, <c>stitch</c>) events on the job's orchestration (in Azure the results
 /// queue trigger does the same). Duplicates are harmless by design: the orchestrator keeps the first success and
 /// ignores the rest, and a result for a finished job is simply dropped.
+/// <para>
+/// The lock is short (<see cref="DefaultLockDuration"/>) and renewed every third of it while the event is raised: after
+/// a crash of the hosting process (<c>serve</c> killed) a held result becomes visible again within seconds instead of
+/// a minute, and a slow raise (a busy Durable Task backend) still holds its message. Losing the lock anyway (a process
+/// stalled past it) costs at most one duplicate event, which the orchestrator ignores.
+/// </para>
 /// </summary>
-public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClient client)
+public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClient client, TimeSpan? lockDuration = null)
 {
-    public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(1);
+    /// <summary>Long enough for a raise on a loaded machine between renewals; short enough that a crash costs seconds.</summary>
+    public static readonly TimeSpan DefaultLockDuration = TimeSpan.FromSeconds(10);
+
+    /// <summary>After a failed forward, so an unreachable backend is not retried in a tight loop.</summary>
+    private static readonly TimeSpan FailurePause = TimeSpan.FromSeconds(1);
+
+    public TimeSpan LockDuration { get; } = lockDuration ?? DefaultLockDuration;
 
     /// <summary>Forwards results until <paramref name="cancellationToken"/> is canceled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -33,9 +45,32 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
                 continue;
             }
 
+            var failed = false;
             await using (lease.ConfigureAwait(false))
             {
-                await ForwardAsync(lease, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ForwardAsync(lease, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The backend or the queue failed: disposing the unsettled lease abandons it for redelivery, and the
+                    // loop lives on (one bad moment must not stop every job's progress).
+                    Console.Error.WriteLine($"result forwarder: {lease.MessageId} left for redelivery: {e.GetType().Name}: {e.Message}");
+                    failed = true;
+                }
+            }
+
+            if (failed)
+            {
+                try
+                {
+                    await Task.Delay(FailurePause, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
@@ -43,6 +78,7 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
     /// <summary>Handles one message; exposed for hosts that receive through their own trigger.</summary>
     public async Task ForwardAsync(IMessageLease<SegmentResult> lease, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(lease);
         var result = lease.Body;
         if (result.SchemaVersion is < 1 or > SegmentResult.CurrentSchemaVersion)
         {
@@ -50,11 +86,46 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
             return;
         }
 
+        bool jobExists;
+        using (var raised = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var renewing = KeepLockedAsync(lease, raised.Token, cancellationToken);
+            try
+            {
+                jobExists = await RaiseAsync(result, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Renewals stop before settling: on Storage queues a renewal replaces the pop receipt settling needs.
+                await raised.CancelAsync().ConfigureAwait(false);
+                await renewing.ConfigureAwait(false);
+            }
+        }
+
+        try
+        {
+            if (jobExists)
+            {
+                await lease.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await lease.DeadLetterAsync($"no job {result.JobId}", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (MessageLockLostException)
+        {
+            // The event is raised; the redelivery raises it again, which the orchestrator ignores.
+        }
+    }
+
+    /// <summary>Raises the result's event when its job runs; false when there is no such job.</summary>
+    private async Task<bool> RaiseAsync(SegmentResult result, CancellationToken cancellationToken)
+    {
         var instance = await client.GetInstanceAsync(result.JobId, cancellationToken).ConfigureAwait(false);
         if (instance is null)
         {
-            await lease.DeadLetterAsync($"no job {result.JobId}", cancellationToken).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         if (instance.IsRunning || instance.RuntimeStatus == OrchestrationRuntimeStatus.Pending)
@@ -62,6 +133,29 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
             await client.RaiseEventAsync(result.JobId, result.EventName, result, cancellationToken).ConfigureAwait(false);
         }
 
-        await lease.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Renews every third of the lock until <paramref name="stop"/>. A renewal in flight is not cut off by
+    /// <paramref name="stop"/> (only by shutdown), so its new lock token is kept for settling.
+    /// </summary>
+    private async Task KeepLockedAsync(IMessageLease<SegmentResult> lease, CancellationToken stop, CancellationToken shutdown)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LockDuration / 3, stop).ConfigureAwait(false);
+                await lease.RenewAsync(shutdown).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (MessageLockLostException)
+        {
+            // Settling will find out too; the event is raised either way.
+        }
     }
 }
