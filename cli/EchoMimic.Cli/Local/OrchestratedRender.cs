@@ -96,7 +96,7 @@ public static class OrchestratedRender
         if (segmentLength < 2 * SegmentPlanner.MinimumOverlap)
             throw new InputException("--segment-length", $"{segmentLength} is below {2 * SegmentPlanner.MinimumOverlap} frames (twice the {SegmentPlanner.MinimumOverlap}-frame overlap)");
         if (s.Fps != Math.Round(s.Fps)) throw new InputException("--fps", $"{s.Fps} must be a whole number of frames per second");
-        CheckWritable(request.Output);
+        ClipRenderer.CheckWritable(request.Output);
         using (JobInputFiles.Read(request.Image, request.Audio, request.PoseFolder, null, s.Width, s.Height, s.Fps, cancellationToken))
         {
         }
@@ -176,22 +176,5 @@ public static class OrchestratedRender
     {
         var extension = Path.GetExtension(path).ToLowerInvariant();
         return extension.Length is > 1 and <= 8 && extension[1..].All(char.IsAsciiLetterOrDigit) ? extension : ".bin";
-    }
-
-    private static void CheckWritable(string output)
-    {
-        if (Directory.Exists(output)) throw new InputException(output, "output path is a folder, not a file");
-        var directory = Path.GetDirectoryName(Path.GetFullPath(output))!;
-        try
-        {
-            Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, $".echomimic-write-test-{Guid.NewGuid():N}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(output, $"output folder is not writable ({e.Message})");
-        }
     }
 }

@@ -41,7 +41,7 @@ public sealed class ClipRenderer(PipelineModels models)
         };
 
         var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(request.Output))!;
-        CheckWritable(outputDirectory, request.Output);
+        CheckWritable(request.Output);
 
         progress?.Stage("reading inputs");
         var (image, _, _) = ReferenceImage.Load(request.Image, s.Width, s.Height);
@@ -145,9 +145,11 @@ public sealed class ClipRenderer(PipelineModels models)
         }
     }
 
-    private static void CheckWritable(string directory, string output)
+    /// <summary>Fails with an <see cref="InputException"/> naming <paramref name="output"/> before any work when it is a folder or its folder cannot be written.</summary>
+    public static void CheckWritable(string output)
     {
         if (Directory.Exists(output)) throw new InputException(output, "output path is a folder, not a file");
+        var directory = Path.GetDirectoryName(Path.GetFullPath(output))!;
         try
         {
             Directory.CreateDirectory(directory);
