@@ -47,7 +47,14 @@ public sealed class SegmentMetricsTests
         var first = (await queue.ReceiveAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), ct))!;
         await first.AbandonAsync("gpu reset", ct);
         var second = (await queue.ReceiveAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), ct))!;
-        await Task.Delay(250, ct); // "rendering"
+        // "Rendering" for at least 250 ms on the same monotonic clock the lease measures with: Task.Delay's timer ticks in
+        // whole milliseconds and can end a fraction of one early (measured once: 249.4 ms).
+        var rendering = System.Diagnostics.Stopwatch.StartNew();
+        while (rendering.Elapsed < TimeSpan.FromMilliseconds(250))
+        {
+            await Task.Delay(10, ct);
+        }
+
         await second.CompleteAsync(ct);
 
         var byName = measured.ToLookup(m => m.Instrument, m => m.Value);
