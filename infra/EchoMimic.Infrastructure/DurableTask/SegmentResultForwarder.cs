@@ -52,6 +52,12 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
                 {
                     await ForwardAsync(lease, cancellationToken).ConfigureAwait(false);
                 }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopped mid-forward (e.g. while completing): the unsettled lease comes back and its event is raised
+                    // again, which the orchestrator ignores. Stopping is not a failure of the loop.
+                    return;
+                }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
                     // The backend or the queue failed: disposing the unsettled lease abandons it for redelivery, and the
