@@ -12,7 +12,12 @@ internal abstract class DownloadProgressView : IProgress<DownloadProgress>
 {
     public abstract void Report(DownloadProgress value);
 
-    public static async Task<T> RunAsync<T>(Func<IProgress<DownloadProgress>, Task<T>> download)
+    /// <summary>A file is in place (downloaded, resumed or already there).</summary>
+    public virtual void Finished(DownloadResult result)
+    {
+    }
+
+    public static async Task<T> RunAsync<T>(Func<DownloadProgressView, Task<T>> download)
     {
         if (Console.IsOutputRedirected) return await download(new Lines());
         return await AnsiConsole.Progress()
@@ -24,6 +29,7 @@ internal abstract class DownloadProgressView : IProgress<DownloadProgress>
     {
         private string? _file;
         private int _tenth;
+        private string? _last;
 
         public override void Report(DownloadProgress p)
         {
@@ -33,24 +39,24 @@ internal abstract class DownloadProgressView : IProgress<DownloadProgress>
                 _file = p.File;
                 _tenth = -1;
             }
-            switch (p.Stage)
+            var line = p.Stage switch
             {
-                case DownloadStage.Receiving:
-                    var tenth = p.Total is > 0 ? (int)(p.Received * 10 / p.Total.Value) : (int)(p.Received / 100_000_000);
-                    if (tenth == _tenth) return;
-                    _tenth = tenth;
-                    var resumed = p.ResumedFrom > 0 && p.Received == p.ResumedFrom ? $" (resuming from {HubFileDownloader.Megabytes(p.ResumedFrom)} MB in the .part file)" : "";
-                    Console.WriteLine($"downloading {p.File}: {HubFileDownloader.Megabytes(p.Received)}{total} MB{resumed}");
-                    break;
-                case DownloadStage.Retrying:
-                    _tenth = -1;
-                    Console.WriteLine($"retrying {p.File} at {HubFileDownloader.Megabytes(p.Received)}{total} MB: {p.Reason}");
-                    break;
-                case DownloadStage.Verifying:
-                    Console.WriteLine($"verifying {p.File}");
-                    break;
-            }
+                DownloadStage.Receiving when Tenth(p) != _tenth => p.ResumedFrom > 0 && p.Received == p.ResumedFrom
+                    ? $"downloading {p.File}: {HubFileDownloader.Megabytes(p.Received)}{total} MB (resuming the .part file)"
+                    : $"downloading {p.File}: {HubFileDownloader.Megabytes(p.Received)}{total} MB",
+                DownloadStage.Retrying => $"retrying {p.File} at {HubFileDownloader.Megabytes(p.Received)}{total} MB: {p.Reason}",
+                DownloadStage.Verifying => $"verifying {p.File}",
+                _ => null,
+            };
+            if (p.Stage == DownloadStage.Receiving) _tenth = Tenth(p);
+            else _tenth = -1;
+            // Small files would repeat the same rounded figure: one line each.
+            if (line is null || line == _last) return;
+            _last = line;
+            Console.WriteLine(line);
         }
+
+        private static int Tenth(DownloadProgress p) => p.Total is > 0 ? (int)(p.Received * 10 / p.Total.Value) : (int)(p.Received / 100_000_000);
     }
 
     private sealed class Bars(ProgressContext context) : DownloadProgressView
@@ -70,6 +76,18 @@ internal abstract class DownloadProgressView : IProgress<DownloadProgress>
                 DownloadStage.Verifying => $"{p.File} (verifying)",
                 _ => p.File,
             });
+        }
+
+        public override void Finished(DownloadResult result)
+        {
+            var name = result.File.RelativePath;
+            if (!_tasks.TryGetValue(name, out var task))
+                _tasks[name] = task = context.AddTask(Markup.Escape(name), maxValue: Math.Max(1, result.Bytes));
+            task.IsIndeterminate = false;
+            task.MaxValue = Math.Max(1, result.Bytes);
+            task.Value = task.MaxValue;
+            task.Description = Markup.Escape(result.Outcome == DownloadOutcome.AlreadyPresent ? $"{name} (already present)" : $"{name} (verified)");
+            task.StopTask();
         }
     }
 }

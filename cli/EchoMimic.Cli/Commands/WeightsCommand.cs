@@ -96,10 +96,14 @@ public sealed class WeightsCommand : ICliCommand
         IReadOnlyList<DownloadResult> results;
         try
         {
-            results = await DownloadProgressView.RunAsync(async progress =>
+            results = await DownloadProgressView.RunAsync(async view =>
             {
                 var done = new List<DownloadResult>();
-                foreach (var file in files) done.Add(await downloader.DownloadAsync(file, directory, progress, cancellation));
+                foreach (var file in files)
+                {
+                    done.Add(await downloader.DownloadAsync(file, directory, view, cancellation));
+                    view.Finished(done[^1]);
+                }
                 return done;
             });
         }
@@ -117,7 +121,7 @@ public sealed class WeightsCommand : ICliCommand
                 _ => "downloaded",
             };
             var sha = r.VerifiedSha256 is { } s ? $", sha256 {s[..12]}... verified" : r.Outcome == DownloadOutcome.AlreadyPresent ? "" : ", size verified (the server gives no checksum)";
-            Console.WriteLine($"{"OK",-8} {r.File.RelativePath,-55} {HubFileDownloader.Megabytes(r.Bytes)} MB {how}{sha}");
+            Console.WriteLine($"{"OK",-8} {r.File.RelativePath,-55} {Size(r.Bytes),10} {how}{sha}");
         }
 
         var code = Check(directory, accelerated);
@@ -129,4 +133,11 @@ public sealed class WeightsCommand : ICliCommand
         }
         return code;
     }
+
+    private static string Size(long bytes) => bytes switch
+    {
+        >= 1_000_000 => $"{HubFileDownloader.Megabytes(bytes)} MB",
+        >= 1_000 => $"{(bytes / 1e3).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} kB",
+        _ => $"{bytes} B",
+    };
 }

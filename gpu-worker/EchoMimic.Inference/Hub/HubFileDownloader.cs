@@ -94,11 +94,11 @@ public sealed class HubFileDownloader(HubSettings hub, HubDownloadOptions? optio
         }
         catch (HttpRequestException e)
         {
-            throw new InputException(target, $"cannot reach {url.GetLeftPart(UriPartial.Authority)} ({e.Message}); check the network, {SourceFix(file)}");
+            throw new InputException(target, $"cannot reach {url.GetLeftPart(UriPartial.Authority)} ({e.Message}); check the network, or {SourceFix(file)}");
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw new InputException(target, $"no answer from {url.GetLeftPart(UriPartial.Authority)} within {options.IdleTimeout.TotalSeconds:0} s; check the network, {SourceFix(file)}");
+            throw new InputException(target, $"no answer from {url.GetLeftPart(UriPartial.Authority)} within {options.IdleTimeout.TotalSeconds:0} s; check the network, or {SourceFix(file)}");
         }
     }
 
@@ -249,8 +249,8 @@ public sealed class HubFileDownloader(HubSettings hub, HubDownloadOptions? optio
     }
 
     private string SourceFix(RemoteWeightFile file) => file.Repo is null
-        ? $"or set {HubSettings.WhisperTinyUrlVariable} to a reachable copy of tiny.pt"
-        : $"or set {HubSettings.EndpointVariable} (now {hub.Endpoint.GetLeftPart(UriPartial.Authority)}) to a hub mirror that has {file.Repo}";
+        ? $"set {HubSettings.WhisperTinyUrlVariable} to a reachable copy of tiny.pt"
+        : $"set {HubSettings.EndpointVariable} (now {hub.Endpoint.GetLeftPart(UriPartial.Authority)}) to a hub or mirror that has {file.Repo}";
 
     private static void CreateFolder(string target)
     {

@@ -74,7 +74,7 @@ public sealed class WeightsDownloadCommandTests : IAsyncLifetime
         Assert.True(code == 0, output + error);
         var cdn = $"/cdn/{LocalHubServer.Sha256(bytes)}";
         Assert.Equal($"bytes={bytes.Length / 2}-", Assert.Single(_server.Gets(cdn)).Range);
-        Assert.Contains("resuming from", output);
+        Assert.Contains("(resuming the .part file)", output);
         Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(Target, "denoising_unet.pth")));
         Assert.Contains("weights check: PASS", output);
     }
