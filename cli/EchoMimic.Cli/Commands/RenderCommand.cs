@@ -107,7 +107,7 @@ public sealed class RenderCommand : ICliCommand
             request = preflight.Request;
             using var models = loadModels();
             if (models.IsDemo)
-                AnsiConsole.MarkupLine("[black on yellow] DEMO WEIGHTS [/] [yellow]no pretrained_weights folder: tiny seeded networks run every stage; the video shows no real person. Use --weights DIR for the official model.[/]");
+                AnsiConsole.MarkupLine("[black on yellow] DEMO WEIGHTS [/] [yellow]no pretrained_weights folder: tiny seeded networks run every stage; the video shows no real person. Get the official model with 'echomimic weights download' (README: Getting the real model) or pass --weights DIR.[/]");
             // The product's path (issue 10): RenderJobOrchestrator on the in-memory Durable Task host, N in-process workers.
             var result = AnsiConsole.Profile.Capabilities.Interactive
                 ? AnsiConsole.Progress()

@@ -19,7 +19,7 @@ public sealed class ServeCommand : ICliCommand
     /// <summary>Azurite's well-known development account on its default ports (not a secret).</summary>
     public const string DevelopmentStorage = "UseDevelopmentStorage=true";
 
-    public const string DemoWeightsNotice = "DEMO WEIGHTS: no pretrained_weights folder; videos show no real person. Use --weights DIR.";
+    public const string DemoWeightsNotice = "DEMO WEIGHTS: no pretrained_weights folder; videos show no real person. Get the official model with 'echomimic weights download' or pass --weights DIR.";
 
     /// <summary>The line that says the stack is up; it names the API address.</summary>
     public const string ServingMarker = "serving on ";
