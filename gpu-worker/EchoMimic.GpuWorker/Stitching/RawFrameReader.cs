@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EchoMimic.Inference.Media;
 
 namespace EchoMimic.GpuWorker.Stitching;
 
@@ -13,7 +14,7 @@ internal sealed class RawFrameReader : IAsyncDisposable
     public RawFrameReader(string file, int width, int height)
     {
         FrameBytes = width * height * 3;
-        process = Ffmpeg.Start("ffmpeg", ["-v", "error", "-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24",
+        process = Ffmpeg.Start(MediaTools.Ffmpeg, ["-v", "error", "-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24",
             "-s", $"{width}x{height}", "-"], redirectInput: false, redirectOutput: true);
         stdout = process.StandardOutput.BaseStream;
         stderr = process.StandardError.ReadToEndAsync();
