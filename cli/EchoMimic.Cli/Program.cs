@@ -18,12 +18,15 @@ public static class Program
     public const int Cancelled = 130;
     public const string VerboseVariable = "ECHOMIMIC_VERBOSE";
 
+    /// <summary>Whether this invocation asked for stack traces (<c>--verbose</c> or <c>ECHOMIMIC_VERBOSE=1</c>).</summary>
+    public static bool Verbose { get; private set; }
+
     public static int Main(string[] args)
     {
         var verboseOption = new Option<bool>("--verbose") { Description = $"print the stack trace of an internal error (or set {VerboseVariable}=1)", Recursive = true };
         var root = new RootCommand("EchoMimic Cloud: portrait + speech + gesture -> talking, gesturing half-body video (EchoMimicV2).") { verboseOption };
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-        var verbose = args.Contains("--verbose") || Environment.GetEnvironmentVariable(VerboseVariable) is "1" or "true";
+        var verbose = Verbose = args.Contains("--verbose") || Environment.GetEnvironmentVariable(VerboseVariable) is "1" or "true";
         try
         {
             var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);

@@ -122,15 +122,9 @@ public sealed class RenderCommand : ICliCommand
             AnsiConsole.MarkupLine($"[green]done[/] {Markup.Escape(result.Video)} ({result.Frames} frames in {result.Segments} segments on {o.Workers} worker(s), seam ratio {result.SeamRatio?.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, {result.WallSeconds:F1} s); report.json beside it");
             return 0;
         }
-        catch (Exception e) when (e is InputException or PrerequisiteException)
+        catch (Exception e) when (e is InputException or PrerequisiteException || (e is RenderJobFailedException && !cancellation.IsCancellationRequested))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return Program.InputError;
-        }
-        catch (RenderJobFailedException e) when (!cancellation.IsCancellationRequested)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 1;
+            return Program.Report(e, Program.Verbose);
         }
         catch (Exception e) when (e is OperationCanceledException || cancellation.IsCancellationRequested)
         {
