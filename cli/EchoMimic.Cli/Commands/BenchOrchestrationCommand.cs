@@ -9,7 +9,7 @@ using Azure.Storage.Queues;
 using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.DurableTask;
 using EchoMimic.Infrastructure.Embedded;

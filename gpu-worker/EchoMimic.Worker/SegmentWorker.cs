@@ -2,7 +2,7 @@ using EchoMimic.Core;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 
-namespace EchoMimic.GpuWorker.Worker;
+namespace EchoMimic.Worker;
 
 /// <summary>
 /// The GPU worker loop: take a task, keep its lock renewed while working, report the result. A segment task is

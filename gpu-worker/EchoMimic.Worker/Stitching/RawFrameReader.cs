@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>Decodes a clip to packed RGB24 frames, read strictly in order.</summary>
 internal sealed class RawFrameReader : IAsyncDisposable
