@@ -54,7 +54,8 @@ public sealed class BenchOrchestrationCommand : IBenchmarkCommand
             var segments = new InMemorySegmentQueue();
             var results = new InMemoryResultQueue();
             await using (var host = await InMemoryDurableTaskHost.StartAsync(r => r.AddEchoMimicOrchestrations(),
-                             s => Register(s, blobs, segments, results, new InMemoryJobIndex()), ct))
+                             s => Register(s, blobs, segments, results, new InMemoryJobIndex()), ct,
+                             Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
             {
                 await MeasureAsync("in-memory host", host.Client, blobs, segments, results, counts, workers, root, ct);
             }
