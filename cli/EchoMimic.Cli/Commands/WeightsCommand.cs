@@ -3,6 +3,7 @@ using EchoMimic.Core;
 using EchoMimic.Inference.Checkpoints;
 using EchoMimic.Inference.DwPose;
 using EchoMimic.Inference.Hub;
+using EchoMimic.Inference.Media;
 
 namespace EchoMimic.Cli.Commands;
 
@@ -51,8 +52,7 @@ public sealed class WeightsCommand : ICliCommand
 
     public static int Layout(string outputDirectory, IReadOnlyList<FullSizeModule> modules)
     {
-        if (File.Exists(outputDirectory)) throw new InputException(outputDirectory, "is a file, expected a folder");
-        Directory.CreateDirectory(outputDirectory);
+        WritableOutput.Folder(outputDirectory);
         if (modules.Count == 0)
         {
             Console.Error.WriteLine("weights layout: no full-size modules are registered (FullSizeModules.All is empty)");
@@ -87,8 +87,8 @@ public sealed class WeightsCommand : ICliCommand
 
     public static async Task<int> Download(string directory, bool accelerated, bool dwpose, CancellationToken cancellation)
     {
-        if (File.Exists(directory)) throw new InputException(directory, "is a file, expected a folder for the weights (--dir)");
         var hub = HubSettings.FromEnvironment();
+        WritableOutput.Folder(directory);
         var files = OfficialWeightFiles.For(hub, accelerated, dwpose);
         Console.WriteLine($"weights download into {Path.GetFullPath(directory)}: {files.Count} files from {hub.Endpoint.GetLeftPart(UriPartial.Authority)} "
             + $"({string.Join(", ", files.Select(f => f.Repo).OfType<string>().Distinct())}) and {hub.WhisperTinyUrl.GetLeftPart(UriPartial.Authority)} (Whisper tiny)");

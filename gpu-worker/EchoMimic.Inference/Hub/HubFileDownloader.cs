@@ -12,8 +12,8 @@ namespace EchoMimic.Inference.Hub;
 /// the token only to the endpoint (presigned CDN URLs reject a second credential) and writes into
 /// <c>FILE.part</c>. A broken transfer continues from the <c>.part</c> file with a Range request, in the same run
 /// or the next; the file gets its final name only after its size and checksum match. Whatever the user can fix
-/// (404, refused token, unreachable server, unwritable folder, a corrupt copy) is an <see cref="InputException"/>
-/// naming the file and the fix.
+/// (404, refused token, unreachable server, a corrupt copy) is a <see cref="PrerequisiteException"/> naming the file
+/// and the fix; a folder that cannot be written is an <see cref="InputException"/> naming it.
 /// </summary>
 public sealed class HubFileDownloader(HubSettings hub, HubDownloadOptions? options = null, HttpMessageHandler? handler = null) : IDisposable
 {
@@ -52,7 +52,7 @@ public sealed class HubFileDownloader(HubSettings hub, HubDownloadOptions? optio
                 progress?.Report(new DownloadProgress(file.RelativePath, DownloadStage.Retrying, 0, remote.Size) { Reason = $"{problem}; starting over" });
                 continue;
             }
-            throw new InputException(target, $"{problem}; the file was deleted. Run the command again; if it fails the same way, the server ({file.SourceVariable}) serves a corrupt copy");
+            throw new PrerequisiteException(target, $"{problem}; the file was deleted", $"run the command again; if it fails the same way, the server ({file.SourceVariable}) serves a corrupt copy");
         }
     }
 
@@ -81,7 +81,7 @@ public sealed class HubFileDownloader(HubSettings hub, HubDownloadOptions? optio
             if (response.IsSuccessStatusCode) return new Remote(linkedSize ?? response.Content.Headers.ContentLength, sha);
             throw Refused(file, target, url, response);
         }
-        throw new InputException(target, $"more than {MaxRedirects} redirects from {file.Url}; set {file.SourceVariable} to a server that answers directly");
+        throw new PrerequisiteException(target, $"more than {MaxRedirects} redirects from {file.Url}", $"set {file.SourceVariable} to a server that answers directly");
     }
 
     private async Task<HttpResponseMessage> SendForMetadataAsync(RemoteWeightFile file, string target, Uri url, CancellationToken cancellation)
@@ -94,11 +94,11 @@ public sealed class HubFileDownloader(HubSettings hub, HubDownloadOptions? optio
         }
         catch (HttpRequestException e)
         {
-            throw new InputException(target, $"cannot reach {url.GetLeftPart(UriPartial.Authority)} ({e.Message}); check the network, or {SourceFix(file)}");
+            throw new PrerequisiteException(target, $"cannot reach {url.GetLeftPart(UriPartial.Authority)} ({e.Message})", $"check the network, or {SourceFix(file)}");
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw new InputException(target, $"no answer from {url.GetLeftPart(UriPartial.Authority)} within {options.IdleTimeout.TotalSeconds:0} s; check the network, or {SourceFix(file)}");
+            throw new PrerequisiteException(target, $"no answer from {url.GetLeftPart(UriPartial.Authority)} within {options.IdleTimeout.TotalSeconds:0} s", $"check the network, or {SourceFix(file)}");
         }
     }
 
@@ -117,8 +117,8 @@ public sealed class HubFileDownloader(HubSettings hub, HubDownloadOptions? optio
             }
             catch (BrokenTransferException e)
             {
-                throw new InputException(target, $"the download from {file.Url.GetLeftPart(UriPartial.Authority)} broke off {options.Attempts} times (last: {e.Message}); "
-                    + $"{Megabytes(PartLength(part))} of {(remote.Size is { } s ? Megabytes(s) : "?")} MB are kept in {Path.GetFileName(part)}: run the command again to resume");
+                throw new PrerequisiteException(target, $"the download from {file.Url.GetLeftPart(UriPartial.Authority)} broke off {options.Attempts} times (last: {e.Message}); "
+                    + $"{Megabytes(PartLength(part))} of {(remote.Size is { } s ? Megabytes(s) : "?")} MB are kept in {Path.GetFileName(part)}", "run the command again to resume");
             }
         }
     }
@@ -212,7 +212,7 @@ public sealed class HubFileDownloader(HubSettings hub, HubDownloadOptions? optio
             url = new Uri(url, location);
             response.Dispose();
         }
-        throw new InputException(target, $"more than {MaxRedirects} redirects from {file.Url}; set {file.SourceVariable} to a server that answers directly");
+        throw new PrerequisiteException(target, $"more than {MaxRedirects} redirects from {file.Url}", $"set {file.SourceVariable} to a server that answers directly");
     }
 
     private HttpRequestMessage Request(HttpMethod method, Uri url, long offset)
@@ -235,16 +235,16 @@ public sealed class HubFileDownloader(HubSettings hub, HubDownloadOptions? optio
         return actual == expected ? (actual, null) : (null, $"SHA-256 {actual} does not match {expected} given by {(file.Repo is null ? "the URL" : "the hub")}");
     }
 
-    private InputException Refused(RemoteWeightFile file, string target, Uri url, HttpResponseMessage response)
+    private PrerequisiteException Refused(RemoteWeightFile file, string target, Uri url, HttpResponseMessage response)
     {
         var code = (int)response.StatusCode;
         var hubError = Header(response, "X-Error-Code") is { } error ? $", {error}" : "";
         return response.StatusCode switch
         {
-            HttpStatusCode.NotFound => new InputException(target, $"not found at {url} (HTTP 404{hubError}); {SourceFix(file)}"),
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden when file.Repo is not null => new InputException(target,
-                $"the hub refused access to {url} (HTTP {code}{hubError}); set {HubSettings.TokenVariable} to a Hugging Face token that may read {file.Repo}{(hub.Token is null ? "" : " (the one set was refused)")}"),
-            _ => new InputException(target, $"{url} answered HTTP {code}{hubError}; try again later, or {SourceFix(file)}"),
+            HttpStatusCode.NotFound => new PrerequisiteException(target, $"not found at {url} (HTTP 404{hubError})", SourceFix(file)),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden when file.Repo is not null => new PrerequisiteException(target,
+                $"the hub refused access to {url} (HTTP {code}{hubError})", $"set {HubSettings.TokenVariable} to a Hugging Face token that may read {file.Repo}{(hub.Token is null ? "" : " (the one set was refused)")}"),
+            _ => new PrerequisiteException(target, $"{url} answered HTTP {code}{hubError}", $"try again later, or {SourceFix(file)}"),
         };
     }
 

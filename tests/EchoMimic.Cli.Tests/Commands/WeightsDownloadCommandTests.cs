@@ -151,7 +151,8 @@ public sealed class WeightsDownloadCommandTests : IAsyncLifetime
         Assert.Equal(2, code);
         var line = Assert.Single(Lines(error));
         Assert.Contains(target, line, StringComparison.Ordinal);
-        Assert.Contains("--dir", line, StringComparison.Ordinal);
+        Assert.Contains("not writable", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(_server.Requests, r => r.Method == "GET");
     }
 
     /// <summary>

@@ -81,23 +81,23 @@ public sealed class HubFileDownloaderTests : IAsyncLifetime
     {
         _server.AddLfs(Repo, "denoising_unet.pth", _bytes, corrupt: true);
 
-        var e = await Assert.ThrowsAsync<InputException>(() => Download(File(Repo, "denoising_unet.pth")));
+        var e = await Assert.ThrowsAsync<PrerequisiteException>(() => Download(File(Repo, "denoising_unet.pth")));
 
         Assert.Contains("SHA-256", e.Problem, StringComparison.Ordinal);
         Assert.Contains(LocalHubServer.Sha256(_bytes), e.Problem, StringComparison.Ordinal);
-        Assert.Equal(Path.Combine(_dir, "denoising_unet.pth"), e.Input);
+        Assert.Equal(Path.Combine(_dir, "denoising_unet.pth"), e.Prerequisite);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
 
     [Fact]
     public async Task A_missing_file_is_a_404_naming_the_url_and_HF_ENDPOINT_and_leaves_nothing()
     {
-        var e = await Assert.ThrowsAsync<InputException>(() => Download(File(Repo, "pose_encoder.pth")));
+        var e = await Assert.ThrowsAsync<PrerequisiteException>(() => Download(File(Repo, "pose_encoder.pth")));
 
-        Assert.Equal(Path.Combine(_dir, "pose_encoder.pth"), e.Input);
+        Assert.Equal(Path.Combine(_dir, "pose_encoder.pth"), e.Prerequisite);
         Assert.Contains("HTTP 404, EntryNotFound", e.Problem, StringComparison.Ordinal);
         Assert.Contains(LocalHubServer.ResolvePath(Repo, "pose_encoder.pth"), e.Problem, StringComparison.Ordinal);
-        Assert.Contains("HF_ENDPOINT", e.Problem, StringComparison.Ordinal);
+        Assert.Contains("HF_ENDPOINT", e.Fix, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
 
@@ -107,9 +107,9 @@ public sealed class HubFileDownloaderTests : IAsyncLifetime
         var cdnPath = _server.AddLfs(Repo, "pose_encoder.pth", _bytes);
         _server.RequiredToken = "hf_secret";
 
-        var e = await Assert.ThrowsAsync<InputException>(() => Download(File(Repo, "pose_encoder.pth")));
+        var e = await Assert.ThrowsAsync<PrerequisiteException>(() => Download(File(Repo, "pose_encoder.pth")));
         Assert.Contains("HTTP 401, GatedRepo", e.Problem, StringComparison.Ordinal);
-        Assert.Contains("HF_TOKEN", e.Problem, StringComparison.Ordinal);
+        Assert.Contains("HF_TOKEN", e.Fix, StringComparison.Ordinal);
 
         await Download(File(Repo, "pose_encoder.pth"), hub: Hub() with { Token = "hf_secret" });
         Assert.All(_server.Requests.Where(r => r.Port == "hub").Skip(1), r => Assert.Equal("Bearer hf_secret", r.Authorization));
@@ -141,9 +141,9 @@ public sealed class HubFileDownloaderTests : IAsyncLifetime
         Assert.Equal(_bytes, System.IO.File.ReadAllBytes(Path.Combine(_dir, "audio_processor", "tiny.pt")));
 
         System.IO.File.Delete(Path.Combine(_dir, "audio_processor", "tiny.pt"));
-        var e = await Assert.ThrowsAsync<InputException>(() => Download(WhisperFile(bad), hub: hub with { WhisperTinyUrl = bad }));
+        var e = await Assert.ThrowsAsync<PrerequisiteException>(() => Download(WhisperFile(bad), hub: hub with { WhisperTinyUrl = bad }));
         Assert.Contains("does not match", e.Problem, StringComparison.Ordinal);
-        Assert.Contains(HubSettings.WhisperTinyUrlVariable, e.Problem, StringComparison.Ordinal);
+        Assert.Contains(HubSettings.WhisperTinyUrlVariable, e.Fix, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir, "audio_processor")));
     }
 
@@ -156,10 +156,10 @@ public sealed class HubFileDownloaderTests : IAsyncLifetime
         closed.Stop();
         var hub = HubSettings.Default with { Endpoint = new Uri($"http://127.0.0.1:{port}") };
 
-        var e = await Assert.ThrowsAsync<InputException>(() => Download(OfficialFile(hub, "pose_encoder.pth"), hub: hub));
+        var e = await Assert.ThrowsAsync<PrerequisiteException>(() => Download(OfficialFile(hub, "pose_encoder.pth"), hub: hub));
 
         Assert.Contains($"cannot reach http://127.0.0.1:{port}", e.Problem, StringComparison.Ordinal);
-        Assert.Contains("HF_ENDPOINT", e.Problem, StringComparison.Ordinal);
+        Assert.Contains("HF_ENDPOINT", e.Fix, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
 
