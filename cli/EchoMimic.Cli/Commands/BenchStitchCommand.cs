@@ -4,7 +4,7 @@ using System.Globalization;
 using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
-using EchoMimic.GpuWorker.Stitching;
+using EchoMimic.Worker.Stitching;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Orchestration.RenderJobs;
 

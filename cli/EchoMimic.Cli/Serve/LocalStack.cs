@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
-using EchoMimic.GpuWorker.Stitching;
+using EchoMimic.Worker.Stitching;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.DurableTask;
 using EchoMimic.Infrastructure.Webhooks;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using EchoMimic.Inference.Media;
 using System.Globalization;
 
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>Runs the Debian ffmpeg/ffprobe binaries with argument lists (no shell), failing with their stderr.</summary>
 internal static class Ffmpeg

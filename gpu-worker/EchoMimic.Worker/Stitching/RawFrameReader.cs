@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EchoMimic.Inference.Media;
 
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>Decodes a clip to packed RGB24 frames, read strictly in order.</summary>
 internal sealed class RawFrameReader : IAsyncDisposable

@@ -4,7 +4,7 @@ using System.Globalization;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
 
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>
 /// Stitches segment clips with ffmpeg: every clip is decoded to RGB frames, each output frame is taken from its
