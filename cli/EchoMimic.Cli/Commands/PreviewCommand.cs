@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using EchoMimic.Core;
 using EchoMimic.Inference.DwPose;
+using EchoMimic.Core.Media;
 using EchoMimic.Inference.Media;
 
 namespace EchoMimic.Cli.Commands;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using EchoMimic.Cli.Local;
 using EchoMimic.Core;
 using EchoMimic.Inference.DwPose;
-using EchoMimic.Inference.Media;
+using EchoMimic.Core.Media;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Inference.Samples;
 using Spectre.Console;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EchoMimic.Inference;
+using EchoMimic.Core.Media;
 using EchoMimic.Inference.Media;
 using EchoMimic.Inference.Samples;
 

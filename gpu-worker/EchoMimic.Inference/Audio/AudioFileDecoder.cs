@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using EchoMimic.Core;
-using EchoMimic.Inference.Media;
+using EchoMimic.Core.Media;
 
 namespace EchoMimic.Inference.Audio;
 

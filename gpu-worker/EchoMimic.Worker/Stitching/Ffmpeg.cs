@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EchoMimic.Inference.Media;
+using EchoMimic.Core.Media;
 using System.Globalization;
 
 namespace EchoMimic.Worker.Stitching;

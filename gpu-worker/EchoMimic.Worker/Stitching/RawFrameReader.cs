@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EchoMimic.Inference.Media;
+using EchoMimic.Core.Media;
 
 namespace EchoMimic.Worker.Stitching;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using EchoMimic.Core;
-using EchoMimic.Inference.Media;
+using EchoMimic.Core.Media;
 
 namespace EchoMimic.Cli.Tests.Errors;
 
@@ -181,7 +181,7 @@ public sealed class CliErrorTests : IDisposable
         {
             Assert.True(run.ExitCode == 2, run.ToString());
             Assert.StartsWith(BadFfmpegLine, run.Error, StringComparison.Ordinal);
-            Assert.Contains("   at EchoMimic.Inference.Media.MediaTools", run.Error, StringComparison.Ordinal);
+            Assert.Contains("   at EchoMimic.Core.Media.MediaTools", run.Error, StringComparison.Ordinal);
         }
     }
 

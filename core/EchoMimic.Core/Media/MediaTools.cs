@@ -1,6 +1,6 @@
 using EchoMimic.Core;
 
-namespace EchoMimic.Inference.Media;
+namespace EchoMimic.Core.Media;
 
 /// <summary>
 /// The one place that finds the external media tools every caller runs: ffmpeg and ffprobe (Debian package
