@@ -7,6 +7,7 @@ using EchoMimic.Worker;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Infrastructure.Azure;
+using Microsoft.Extensions.Logging;
 
 namespace EchoMimic.GpuWorker.Hosting;
 
@@ -75,10 +76,14 @@ public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
             // A loop that fails (e.g. Service Bus unreachable after the SDK's retries) stops the others too, so the
             // process exits with the error and Container Apps restarts the replica instead of it idling half-alive.
             using var anyFailed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            // Worker events (a task left for redelivery) as single lines on stderr, with job, segment and attempt as fields.
+            using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+            var workerLog = logging.CreateLogger<SegmentWorker>();
             var loops = Enumerable.Range(0, settings.Loops).Select(i =>
             {
                 var worker = new SegmentWorker(segments, results, blobs, preparer, renderer, stitcher,
-                    new SegmentWorkerOptions($"{settings.WorkerId}-{i}"), TimeProvider.System, new EngineJobPreviewer(blobs));
+                    new SegmentWorkerOptions($"{settings.WorkerId}-{i}"), TimeProvider.System, new EngineJobPreviewer(blobs), workerLog);
                 return Task.Run(async () =>
                 {
                     try

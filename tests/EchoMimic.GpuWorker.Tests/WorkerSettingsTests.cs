@@ -1,7 +1,7 @@
 using EchoMimic.Core;
 using EchoMimic.GpuWorker.Hosting;
 
-namespace EchoMimic.Orchestration.Tests.Hosting;
+namespace EchoMimic.GpuWorker.Tests;
 
 public sealed class WorkerSettingsTests
 {
