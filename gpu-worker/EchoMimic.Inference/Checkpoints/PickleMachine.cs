@@ -215,7 +215,7 @@ public sealed class PickleMachine
         private ReadOnlySpan<byte> Take(int n)
         {
             if (n < 0) throw Bad(Position, "negative length");
-            if (Position + n > _data.Length) throw new EndOfStreamException($"pickle byte {Position}: pickle ends early");
+            if (n > _data.Length - Position) throw new EndOfStreamException($"pickle byte {Position}: pickle ends early");
             var span = _data.Slice(Position, n);
             Position += n;
             return span;
