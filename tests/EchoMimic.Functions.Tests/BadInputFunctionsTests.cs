@@ -4,6 +4,7 @@ using EchoMimic.Orchestration.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
+using NSubstitute;
 using static EchoMimic.Functions.Tests.Fakes;
 
 namespace EchoMimic.Functions.Tests;
