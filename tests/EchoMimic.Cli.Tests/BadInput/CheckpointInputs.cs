@@ -88,6 +88,11 @@ internal static class CheckpointInputs
         yield return File("pickle calling builtins.getattr", Zip(Pickle(Global("builtins", "getattr"), ("X", "x")), Data(16)));
         yield return File("pickle building an object by NEWOBJ of posix.system", Zip(Pickle(Global("posix", "system"), ("X", "id"), newObj: true), Data(16)));
         yield return File("pickle truncated", Zip(StateDict(4)[..20], Data(16)));
+        yield return File("protocol 0 INT that is no number", Zip("I12x\n."u8.ToArray(), Data(16)));
+        yield return File("protocol 0 LONG that is no number", Zip("L12.5L\n."u8.ToArray(), Data(16)));
+        yield return File("protocol 0 FLOAT that is no number", Zip("F1.2.3\n."u8.ToArray(), Data(16)));
+        yield return File("protocol 0 PUT with a memo key that is no number", Zip("]pabc\n."u8.ToArray(), Data(16)));
+        yield return File("protocol 0 GET with a memo key of 30 digits", Zip("]p0\ng999999999999999999999999999999\n."u8.ToArray(), Data(16)));
         yield return File("pickle with BINBYTES of 2 GiB", Zip([0x80, 2, (byte)'B', 0xFF, 0xFF, 0xFF, 0x7F, 1, 2], Data(16)));
         yield return File("zip directory claiming data.pkl is 2 GiB", PatchCentralSize(valid, "archive/data.pkl", 0x7FFF_FFFF));
         yield return File("zip directory size past the end", PatchEndRecord(valid, 12, 0x7FFF_FFFF));
@@ -125,8 +130,9 @@ internal static class CheckpointInputs
         p.AddRange(Global("torch", "FloatStorage"));
         p.AddRange(Str("0"));
         p.AddRange(Str("cpu"));
-        p.Add((byte)'J');
-        p.AddRange(BitConverter.GetBytes(checked((int)numel)));
+        p.Add(0x8a); // LONG1, as Python pickles an int of any size past BININT's range
+        p.Add(8);
+        p.AddRange(BitConverter.GetBytes(numel));
         p.AddRange([(byte)'t', (byte)'Q', (byte)'K', 0, (byte)'K', 2, (byte)'K', 2, 0x86, (byte)'K', 2, (byte)'K', 1, 0x86, 0x89]);
         p.AddRange(Global("collections", "OrderedDict"));
         p.AddRange([(byte)')', (byte)'R', (byte)'t', (byte)'R', (byte)'u', (byte)'.']);
