@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EchoMimic.Core.Jobs;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Orchestration.RenderJobs;
@@ -42,6 +43,8 @@ public static class ReportJson
             Seed = s.Seed,
             Noise = s.Noise == NoiseMode.Official ? "official" : "per-frame",
             Schedule = s.Accelerated ? "accelerated" : "standard",
+            Precision = models.Precision.Name(),
+            PrecisionReason = models.PrecisionReason,
             Steps = s.Steps,
             Cfg = s.GuidanceScale,
             Width = s.Width,

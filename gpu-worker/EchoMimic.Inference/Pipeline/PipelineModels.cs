@@ -39,6 +39,9 @@ public sealed class PipelineModels : IDisposable
     /// </summary>
     public Precision Precision { get; private set; } = Precision.Fp32;
 
+    /// <summary>Why <see cref="Precision"/> was chosen (a flag, a setting, the device default), for logs and reports.</summary>
+    public string? PrecisionReason { get; set; }
+
     /// <summary>VAE latent scale (0.18215 for sd-vae-ft-mse).</summary>
     public double VaeScale => Vae.Config.ScalingFactor;
 
