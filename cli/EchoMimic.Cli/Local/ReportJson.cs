@@ -24,6 +24,7 @@ public static class ReportJson
         var deviations = prepared.Deviations.ToList();
         if (s.Noise == NoiseMode.PerFrame) deviations.Add("per-frame noise keyed by (seed, frame): differs from the official video for the same seed");
         if (!s.Accelerated && !s.ClassifierFreeGuidance) deviations.Add("standard pipeline without CFG (official infer.py crashes with cfg <= 1)");
+        if (models.Precision != Precision.Fp16) deviations.Add($"networks in {models.Precision.Name()} (official: float16, weight_dtype fp16)");
         if (outcome.Segments.Count > 1)
         {
             deviations.Add($"denoised as {outcome.Segments.Count} segments of ~{options.SegmentLength} frames with {options.Overlap} frames of overlap each side, " +
