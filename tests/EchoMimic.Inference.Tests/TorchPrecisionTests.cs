@@ -23,7 +23,7 @@ public sealed class TorchPrecisionTests : IDisposable
     [Fact]
     public void Cuda_defaults_to_fp16_and_an_explicit_choice_wins()
     {
-        Assert.Equal(Precision.Fp16, TorchPrecision.DefaultFor(new Device(DeviceType.CUDA, 0)).Precision);
+        Assert.Equal(Precision.Fp16, TorchPrecision.DefaultFor(new Device(TorchSharp.DeviceType.CUDA, 0)).Precision);
         Assert.NotEqual(Precision.Fp16, TorchPrecision.DefaultFor(CPU).Precision);
         Assert.Equal((Precision.Fp32, "--precision fp32"), TorchPrecision.Resolve(Precision.Fp32, "--precision fp32", CPU));
     }
