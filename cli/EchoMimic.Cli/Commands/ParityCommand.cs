@@ -61,7 +61,6 @@ public sealed class ParityCommand : ICliCommand
         foreach (var file in ParityRunner.FindFixtureFiles(directory))
         {
             var result = runner.Check(file);
-            if (result is null) continue;
             Console.WriteLine(result.Line(directory));
             switch (result.Status)
             {

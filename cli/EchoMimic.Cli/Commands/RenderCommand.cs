@@ -3,6 +3,7 @@ using EchoMimic.Cli.Local;
 using EchoMimic.Core;
 using EchoMimic.Inference.DwPose;
 using EchoMimic.Core.Jobs;
+using EchoMimic.Core.Media;
 using RenderSettings = EchoMimic.Inference.Pipeline.RenderSettings;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Inference.Torch;
@@ -104,6 +105,8 @@ public sealed class RenderCommand : ICliCommand
         string? work = null;
         try
         {
+            // ffmpeg decodes the audio and encodes the video: a missing one stops the render before any work.
+            MediaTools.RequireFfmpeg();
             var request = Resolve(o, out var loadModels);
             var givenPose = request.PoseFolder;
             work = Directory.CreateTempSubdirectory("echomimic-preflight-").FullName;
@@ -127,15 +130,9 @@ public sealed class RenderCommand : ICliCommand
             AnsiConsole.MarkupLine($"[green]done[/] {Markup.Escape(result.Video)} ({result.Frames} frames in {result.Segments} segments on {o.Workers} worker(s), seam ratio {result.SeamRatio?.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, {result.WallSeconds:F1} s); report.json beside it");
             return 0;
         }
-        catch (InputException e)
+        catch (Exception e) when (e is InputException or PrerequisiteException || (e is RenderJobFailedException && !cancellation.IsCancellationRequested))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return Program.InputError;
-        }
-        catch (RenderJobFailedException e) when (!cancellation.IsCancellationRequested)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 1;
+            return Program.Report(e, Program.Verbose);
         }
         catch (Exception e) when (e is OperationCanceledException || cancellation.IsCancellationRequested)
         {

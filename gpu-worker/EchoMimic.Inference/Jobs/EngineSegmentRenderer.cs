@@ -109,7 +109,7 @@ public sealed class EngineSegmentRenderer(PipelineModels models, NoiseMode noise
     /// <summary>Frames as <c>save_videos_grid</c> converts them ((x * 255) truncated to uint8), losslessly encoded.</summary>
     private static void WriteClip(Tensor video, string path, RenderSettings settings, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(AudioFileDecoder.FfmpegExecutable)
+        var info = new ProcessStartInfo(EchoMimic.Core.Media.MediaTools.Ffmpeg)
         {
             RedirectStandardInput = true,
             RedirectStandardError = true,

@@ -30,14 +30,15 @@ public sealed class ServeEndToEndTests
         var scratch = Directory.CreateTempSubdirectory("serve-e2e-").FullName;
         var logFile = Path.Combine(Path.GetTempPath(), "serve-e2e.log");
         File.Delete(logFile);
-        using var loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([new FileLog(logFile)]);
+        var log = new FileLog(logFile);
+        using var loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([log]);
         await using var stack = await LocalStack.StartAsync(new LocalStackOptions(azurite.ConnectionString, DemoWeights.Create())
         {
             Workers = 2,
             Port = 0,
             WebhookSecret = secret,
             ScratchRoot = scratch,
-            Output = line => File.AppendAllText(logFile, $"{DateTime.UtcNow:HH:mm:ss.fff} {line}{Environment.NewLine}"),
+            Output = log.WriteLine,
             JobOptions = RenderJobOptions.Default with
             {
                 SegmentLength = 24,

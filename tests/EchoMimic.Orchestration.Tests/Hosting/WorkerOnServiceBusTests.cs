@@ -5,7 +5,7 @@ using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
 using EchoMimic.GpuWorker.Hosting;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Inference.Samples;
@@ -78,7 +78,7 @@ public sealed class WorkerOnServiceBusTests : IDisposable
         Activity.Current = null;
         var results = new InMemoryResultQueue();
         var worker = new SegmentWorker(segments, results, blobs, new TestPreparer(blobs), new EngineSegmentRenderer(models),
-            new GpuWorker.Stitching.FfmpegStitcher(blobs, root),
+            new EchoMimic.Worker.Stitching.FfmpegStitcher(blobs, root),
             new SegmentWorkerOptions("sb-worker") { ScratchRoot = Path.Combine(root, "scratch") }, TimeProvider.System);
         await worker.ProcessAsync((await segments.ReceiveAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), Ct))!, Ct);
 
@@ -101,7 +101,7 @@ public sealed class WorkerOnServiceBusTests : IDisposable
         var results = new InMemoryResultQueue();
         var renderer = new LosingRenderer(entity);
         // Renewal every 100 ms: the lost lock is noticed at the next renewal.
-        var worker = new SegmentWorker(segments, results, blobs, new TestPreparer(blobs), renderer, new GpuWorker.Stitching.FfmpegStitcher(blobs, root),
+        var worker = new SegmentWorker(segments, results, blobs, new TestPreparer(blobs), renderer, new EchoMimic.Worker.Stitching.FfmpegStitcher(blobs, root),
             new SegmentWorkerOptions("sb-worker") { ScratchRoot = Path.Combine(root, "scratch"), LockDuration = TimeSpan.FromMilliseconds(300) },
             TimeProvider.System);
         var task = new SegmentTask("job-l", new Segment(1, 24, 48, 12, 48), 2, 1,

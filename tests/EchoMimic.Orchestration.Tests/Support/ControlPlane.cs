@@ -1,8 +1,8 @@
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
-using EchoMimic.GpuWorker.Stitching;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker.Stitching;
+using EchoMimic.Worker;
 using EchoMimic.Infrastructure.DurableTask;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Inference.Jobs;

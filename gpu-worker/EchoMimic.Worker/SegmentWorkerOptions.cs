@@ -1,4 +1,4 @@
-namespace EchoMimic.GpuWorker.Worker;
+namespace EchoMimic.Worker;
 
 /// <summary>
 /// How a worker holds its tasks. The lock is renewed every third of its duration so one missed renewal does not lose

@@ -1,4 +1,4 @@
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>
 /// The seam metric (see SeamMeter): mean frame-to-frame differences at seams and inside segments, and per seam how it

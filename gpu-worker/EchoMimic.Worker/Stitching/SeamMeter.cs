@@ -1,4 +1,4 @@
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>
 /// The seam metric: mean absolute frame-to-frame difference (0–255 scale) for frame pairs inside a seam's blend

@@ -1,4 +1,4 @@
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>report.json: what was rendered where, how long it took, and how visible the seams are.</summary>
 public sealed record StitchReport(

@@ -1,4 +1,4 @@
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>One segment in report.json.</summary>
 public sealed record SegmentTiming(int Index, int Start, int End, int RenderStart, int RenderEnd, string WorkerId,

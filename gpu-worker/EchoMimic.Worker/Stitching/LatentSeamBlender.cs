@@ -1,7 +1,7 @@
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
 
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>
 /// Latent blending of one seam: the 2·O frames both neighbours rendered are mixed in latent space with the same

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using EchoMimic.Core.Media;
 
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>Decodes a clip to packed RGB24 frames, read strictly in order.</summary>
 internal sealed class RawFrameReader : IAsyncDisposable
@@ -13,7 +14,7 @@ internal sealed class RawFrameReader : IAsyncDisposable
     public RawFrameReader(string file, int width, int height)
     {
         FrameBytes = width * height * 3;
-        process = Ffmpeg.Start("ffmpeg", ["-v", "error", "-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24",
+        process = Ffmpeg.Start(MediaTools.Ffmpeg, ["-v", "error", "-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24",
             "-s", $"{width}x{height}", "-"], redirectInput: false, redirectOutput: true);
         stdout = process.StandardOutput.BaseStream;
         stderr = process.StandardError.ReadToEndAsync();

@@ -1,8 +1,10 @@
 using EchoMimic.Core;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
-namespace EchoMimic.GpuWorker.Worker;
+namespace EchoMimic.Worker;
 
 /// <summary>
 /// The GPU worker loop: take a task, keep its lock renewed while working, report the result. A segment task is
@@ -13,8 +15,11 @@ namespace EchoMimic.GpuWorker.Worker;
 /// orchestrator owns retries (a new attempt); storage or queue failures abandon the message for redelivery.
 /// </summary>
 public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, IBlobStore blobs, IJobPreparer preparer,
-    ISegmentRenderer renderer, IClipStitcher stitcher, SegmentWorkerOptions options, TimeProvider time, IJobPreviewer? previewer = null)
+    ISegmentRenderer renderer, IClipStitcher stitcher, SegmentWorkerOptions options, TimeProvider time, IJobPreviewer? previewer = null,
+    ILogger? logger = null)
 {
+    private readonly ILogger log = logger ?? NullLogger.Instance;
+
     public string WorkerId => options.WorkerId;
 
     /// <summary>Processes tasks until <paramref name="cancellationToken"/> is canceled.</summary>
@@ -44,7 +49,8 @@ public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, 
                         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                     {
                         // Storage or queue trouble: disposing the unsettled lease abandons it for redelivery.
-                        Console.Error.WriteLine($"worker {options.WorkerId}: task {lease.MessageId} left for redelivery: {e.Message}");
+                        log.LogWarning("Worker {WorkerId} left {Kind} task {MessageId} (job {JobId}, segment {Segment}, attempt {Attempt}) for redelivery: {Reason}",
+                            options.WorkerId, lease.Body.Kind, lease.MessageId, lease.Body.JobId, lease.Body.Segment.Index, lease.Body.Attempt, e.Message);
                     }
                 }
             }
@@ -83,7 +89,8 @@ public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, 
         }
 
         using var lockLost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var renewing = KeepLockedAsync(lease, lockLost);
+        // A lost lock cancels the work: another delivery of the message does it.
+        var renewing = LeaseRenewal.KeepAsync(lease, options.RenewInterval, time, lockLost.Token, lockLost.Token, lockLost.CancelAsync);
         try
         {
             SegmentResult result;
@@ -239,26 +246,6 @@ public sealed class SegmentWorker(ISegmentQueue segments, IResultQueue results, 
         catch (MessageLockLostException)
         {
             // The result is out; a redelivery will find the clip and re-report, which the orchestrator ignores.
-        }
-    }
-
-    /// <summary>Renews the lock until canceled; a lost lock cancels the render.</summary>
-    private async Task KeepLockedAsync(IMessageLease<SegmentTask> lease, CancellationTokenSource lockLost)
-    {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(options.RenewInterval, time, lockLost.Token).ConfigureAwait(false);
-                await lease.RenewAsync(lockLost.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (MessageLockLostException)
-        {
-            await lockLost.CancelAsync().ConfigureAwait(false);
         }
     }
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using EchoMimic.Core.Media;
 using System.Globalization;
 
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>Runs the Debian ffmpeg/ffprobe binaries with argument lists (no shell), failing with their stderr.</summary>
 internal static class Ffmpeg
@@ -40,7 +41,7 @@ internal static class Ffmpeg
     /// <summary>Width, height and frame count of a clip's first video stream (frames counted by decoding).</summary>
     public static async Task<(int Width, int Height, int Frames)> ProbeAsync(string file, CancellationToken cancellationToken)
     {
-        var text = await RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_frames",
+        var text = await RunAsync(MediaTools.Ffprobe, ["-v", "error", "-select_streams", "v:0", "-count_frames",
             "-show_entries", "stream=width,height,nb_read_frames", "-of", "csv=p=0", file], cancellationToken).ConfigureAwait(false);
         var parts = text.Trim().Split(',');
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture),

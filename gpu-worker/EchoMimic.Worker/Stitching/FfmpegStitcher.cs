@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using EchoMimic.Core.Media;
 using System.Globalization;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
 
-namespace EchoMimic.GpuWorker.Stitching;
+namespace EchoMimic.Worker.Stitching;
 
 /// <summary>
 /// Stitches segment clips with ffmpeg: every clip is decoded to RGB frames, each output frame is taken from its
@@ -69,7 +70,7 @@ public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null,
 
             var poster = Path.Combine(scratch, "poster.jpg");
             var middle = (plan.FrameCount / 2.0 / request.Prepared.Fps).ToString("0.###", CultureInfo.InvariantCulture);
-            await Ffmpeg.RunAsync("ffmpeg", ["-v", "error", "-ss", middle, "-i", video, "-frames:v", "1", "-q:v", "3", "-y", poster],
+            await Ffmpeg.RunAsync(MediaTools.Ffmpeg, ["-v", "error", "-ss", middle, "-i", video, "-frames:v", "1", "-q:v", "3", "-y", poster],
                 cancellationToken).ConfigureAwait(false);
 
             await blobs.UploadFileAsync(video, BlobPath.Parse(request.VideoBlob), overwrite: false, cancellationToken).ConfigureAwait(false);
@@ -133,7 +134,7 @@ public sealed class FfmpegStitcher(IBlobStore blobs, string? scratchRoot = null,
         var buffers = new[] { new byte[frameBytes], new byte[frameBytes] };
         var current = new byte[frameBytes];
         var previous = new byte[frameBytes];
-        using var encoder = Ffmpeg.Start("ffmpeg", ["-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}",
+        using var encoder = Ffmpeg.Start(MediaTools.Ffmpeg, ["-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}",
             "-r", fps.ToString(CultureInfo.InvariantCulture), "-i", "-", "-i", audio, "-map", "0:v:0", "-map", "1:a:0",
             .. codec, "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-y", output], redirectInput: true, redirectOutput: false);
         var encoderErrors = encoder.StandardError.ReadToEndAsync(cancellationToken);
