@@ -194,6 +194,9 @@ public static partial class RenderJobSpecReader
             Width = (int)(settings.OptionalInteger("width", 64, 2048) ?? defaults.Width),
             Height = (int)(settings.OptionalInteger("height", 64, 2048) ?? defaults.Height),
             Fps = (int)(settings.OptionalInteger("fps", 1, 60) ?? defaults.Fps),
+            Precision = settings.OptionalString("precision") is { } precisionText
+                ? PrecisionNames.Parse(precisionText, settings.FieldPath("precision"))
+                : null,
         };
 
         // The VAE downsamples by 8 (official pipeline_echomimicv2: latents are height // 8 × width // 8).
