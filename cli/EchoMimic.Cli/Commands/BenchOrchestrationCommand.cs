@@ -12,6 +12,7 @@ using EchoMimic.Core.Webhooks;
 using EchoMimic.Worker;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.DurableTask;
+using EchoMimic.LocalHosts;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Orchestration;
 using EchoMimic.Orchestration.Intake;

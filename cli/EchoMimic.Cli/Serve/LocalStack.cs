@@ -7,6 +7,7 @@ using EchoMimic.Core.Webhooks;
 using EchoMimic.Worker.Stitching;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.DurableTask;
+using EchoMimic.LocalHosts;
 using EchoMimic.Infrastructure.Webhooks;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Orchestration;

@@ -4,6 +4,7 @@ using EchoMimic.Core.Webhooks;
 using EchoMimic.Worker.Stitching;
 using EchoMimic.Worker;
 using EchoMimic.Infrastructure.DurableTask;
+using EchoMimic.LocalHosts;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Infrastructure.Webhooks;

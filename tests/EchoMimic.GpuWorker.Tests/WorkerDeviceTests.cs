@@ -5,7 +5,7 @@ using EchoMimic.Core;
 using EchoMimic.GpuWorker.Hosting;
 using TorchSharp;
 
-namespace EchoMimic.Orchestration.Tests.Hosting;
+namespace EchoMimic.GpuWorker.Tests;
 
 /// <summary>
 /// EchoMimic__Worker__Device. This machine has no GPU and the CPU libtorch: "cuda" must fail naming the variable

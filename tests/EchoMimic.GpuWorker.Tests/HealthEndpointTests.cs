@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using EchoMimic.GpuWorker.Hosting;
 
-namespace EchoMimic.Orchestration.Tests.Hosting;
+namespace EchoMimic.GpuWorker.Tests;
 
 public sealed class HealthEndpointTests
 {

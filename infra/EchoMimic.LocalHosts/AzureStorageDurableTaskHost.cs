@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EchoMimic.Infrastructure.DurableTask;
+namespace EchoMimic.LocalHosts;
 
 /// <summary>
 /// The local stack's orchestration engine: the Durable Task Framework's Azure Storage provider (the backend Durable

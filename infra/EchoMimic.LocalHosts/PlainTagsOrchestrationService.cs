@@ -3,7 +3,7 @@ using System.Runtime.ExceptionServices;
 using DurableTask.Core;
 using DurableTask.Core.History;
 
-namespace EchoMimic.Infrastructure.DurableTask;
+namespace EchoMimic.LocalHosts;
 
 /// <summary>
 /// Sits between the gRPC task-hub server and the Azure Storage provider. The server builds a sub-orchestration's

@@ -4,7 +4,7 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EchoMimic.Infrastructure.DurableTask;
+namespace EchoMimic.LocalHosts;
 
 /// <summary>
 /// The laptop runtime's orchestration engine: Durable Task's in-memory backend in this process

@@ -1,7 +1,7 @@
 using EchoMimic.Core;
 using EchoMimic.GpuWorker.Hosting;
 
-namespace EchoMimic.Orchestration.Tests.Hosting;
+namespace EchoMimic.GpuWorker.Tests;
 
 public sealed class WorkerSettingsTests
 {
@@ -53,6 +53,18 @@ public sealed class WorkerSettingsTests
         Assert.True(settings.DemoWeights);
         Assert.Equal(7, settings.MaxDeliveryCount);
         Assert.Equal(9090, settings.HealthPort);
+    }
+
+    [Fact]
+    public void Precision_is_read_from_the_environment_or_left_to_the_device()
+    {
+        Assert.Null(Read(Bicep()).Precision);
+        var env = Bicep();
+        env["EchoMimic__Worker__Precision"] = "BF16";
+        Assert.Equal(Core.Jobs.Precision.Bf16, Read(env).Precision);
+        env["EchoMimic__Worker__Precision"] = "half8";
+        var error = Assert.Throws<InputException>(() => Read(env));
+        Assert.Equal("EchoMimic__Worker__Precision", error.Input);
     }
 
     [Theory]

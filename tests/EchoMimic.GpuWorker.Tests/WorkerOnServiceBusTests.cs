@@ -16,7 +16,7 @@ using EchoMimic.Orchestration.RenderJobs;
 using EchoMimic.Orchestration.Tests.Support;
 using TorchSharp;
 
-namespace EchoMimic.Orchestration.Tests.Hosting;
+namespace EchoMimic.GpuWorker.Tests;
 
 /// <summary>
 /// The production worker's pieces (the models as <see cref="WorkerHost"/> loads and places them,
