@@ -29,7 +29,7 @@ public sealed class BenchUnetCommand : IBenchmarkCommand
         var warmup = new Option<int>("--warmup") { Description = "untimed forwards first (per precision)", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: libtorch's choice)" };
         var precision = new Option<string>("--precision") { Description = "fp32, bf16, fp16, or a comma list timed in turn (fp32,bf16)", DefaultValueFactory = _ => "fp32" };
-        var attention = new Option<string>("--attention") { Description = "attention kernel: auto (matmul+softmax for bf16, sdpa otherwise), sdpa or matmul", DefaultValueFactory = _ => "auto" };
+        var attention = new Option<string>("--attention") { Description = "attention kernel: auto (sdpa, the measured faster), sdpa or matmul", DefaultValueFactory = _ => "auto" };
         var peak = new Option<int>("--peak-size") { Description = "n of the n³ matmuls that measure the machine's peaks (0: skip)", DefaultValueFactory = _ => 4096 };
         var profile = new Option<bool>("--profile") { Description = "also time each op kind at the first level's shapes in float32 and bfloat16 (a kernel profile)" };
         var unet = new Command("unet", "seconds per denoising-UNet forward (official width, random weights, CPU)") { size, frames, runs, warmup, threads, precision, attention, peak, profile };
