@@ -29,19 +29,20 @@ public sealed class BenchUnetCommand : IBenchmarkCommand
         var warmup = new Option<int>("--warmup") { Description = "untimed forwards first (per precision)", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: libtorch's choice)" };
         var precision = new Option<string>("--precision") { Description = "fp32, bf16, fp16, or a comma list timed in turn (fp32,bf16)", DefaultValueFactory = _ => "fp32" };
-        var attention = new Option<string>("--attention") { Description = "attention kernel: auto (matmul+softmax for bf16, sdpa otherwise), sdpa or matmul", DefaultValueFactory = _ => "auto" };
+        var attention = new Option<string>("--attention") { Description = "attention kernel: auto (sdpa, the measured faster), sdpa or matmul", DefaultValueFactory = _ => "auto" };
         var peak = new Option<int>("--peak-size") { Description = "n of the n³ matmuls that measure the machine's peaks (0: skip)", DefaultValueFactory = _ => 4096 };
-        var unet = new Command("unet", "seconds per denoising-UNet forward (official width, random weights, CPU)") { size, frames, runs, warmup, threads, precision, attention, peak };
+        var profile = new Option<bool>("--profile") { Description = "also time each op kind at the first level's shapes in float32 and bfloat16 (a kernel profile)" };
+        var unet = new Command("unet", "seconds per denoising-UNet forward (official width, random weights, CPU)") { size, frames, runs, warmup, threads, precision, attention, peak, profile };
         unet.SetAction(parse => Run(parse.GetValue(size), parse.GetValue(frames), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(threads),
-            parse.GetValue(precision)!, parse.GetValue(attention)!, parse.GetValue(peak)));
+            parse.GetValue(precision)!, parse.GetValue(attention)!, parse.GetValue(peak), parse.GetValue(profile)));
         return unet;
     }
 
-    public static int Run(int size, int frames, int runs, int warmup, int? threads, string precisionList = "fp32", string attentionKernel = "auto", int peakSize = 4096)
+    public static int Run(int size, int frames, int runs, int warmup, int? threads, string precisionList = "fp32", string attentionKernel = "auto", int peakSize = 4096, bool profile = false)
     {
         if (size <= 0 || size % 8 != 0) throw new InputException("--size", "must be a positive multiple of 8");
         if (frames is <= 0 or > 32) throw new InputException("--frames", "must be 1..32 (the motion modules' position table has 32 rows)");
-        if (runs <= 0) throw new InputException("--runs", "must be at least 1");
+        if (runs < 0) throw new InputException("--runs", "must not be negative (0: peaks, attention and --profile only)");
         if (warmup < 0) throw new InputException("--warmup", "must not be negative");
         if (peakSize < 0) throw new InputException("--peak-size", "must not be negative");
         var precisions = precisionList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -60,9 +61,10 @@ public sealed class BenchUnetCommand : IBenchmarkCommand
         string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
         var clock = Stopwatch.StartNew();
-        using var model = new EmoUNet3D(config);
+        // With no forwards to time, the layout alone (meta device, no memory) is enough for the FLOP count.
+        using var model = new EmoUNet3D(config, runs == 0 ? META : null);
         model.eval();
-        Console.WriteLine(F($"built EmoUNet3D (official config, {model.parameters().Sum(p => p.numel()) / 1e6:F0}M parameters, float32, random) in {clock.Elapsed.TotalSeconds:F1} s"));
+        Console.WriteLine(F($"built EmoUNet3D (official config, {model.parameters().Sum(p => p.numel()) / 1e6:F0}M parameters, {(runs == 0 ? "meta device" : "float32, random")}) in {clock.Elapsed.TotalSeconds:F1} s"));
         var flops = UNetFlops.Count(model, 2, frames, latent, latent, 50);
         Console.WriteLine(F($"analytical count: {flops.Total / 1e12:F3} TFLOP per forward (conv {flops.Convolution / 1e12:F3}, linear {flops.Linear / 1e12:F3}, attention matmuls {flops.AttentionMatmul / 1e12:F3}; docs/precision.md)"));
 
@@ -81,6 +83,14 @@ public sealed class BenchUnetCommand : IBenchmarkCommand
             double sdpa = KernelPeaks.AttentionGflops(AttentionKernel.Sdpa, dtype, sequences, heads, tokens, 2 * tokens, headDim);
             double mm = KernelPeaks.AttentionGflops(AttentionKernel.MatmulSoftmax, dtype, sequences, heads, tokens, 2 * tokens, headDim);
             Console.WriteLine(F($"attention {p.Name()} ({sequences}x{heads} sequences, {tokens} queries, {2 * tokens} keys, d {headDim}): sdpa {sdpa:F0} GFLOP/s, matmul+softmax {mm:F0} GFLOP/s; used: {AttentionKernels.Resolve(dtype)}"));
+        }
+
+        if (profile) OpProfile.Print(2L * frames, latent);
+        if (runs == 0)
+        {
+            Console.WriteLine(MachineDescription.Line() + (TorchPrecision.CpuHasNativeBf16() ? " (avx512_bf16)" : ""));
+            Console.WriteLine(F($"torch threads {get_num_threads()}, libtorch {__version__}, load average {LoadAverage()}"));
+            return 0;
         }
 
         using var scope = NewDisposeScope();

@@ -3,7 +3,7 @@ namespace EchoMimic.Inference.Networks.Unet;
 /// <summary>How the UNets' multi-head attention is computed (the same function; docs/precision.md).</summary>
 public enum AttentionKernel
 {
-    /// <summary>Per dtype, the kernel `bench unet` measured faster on the CPU: matmul + softmax for bfloat16, sdpa otherwise.</summary>
+    /// <summary>The kernel `bench unet --profile` measured faster on this CPU in every dtype: sdpa (2 to 4 times matmul + softmax).</summary>
     Auto,
 
     /// <summary>libtorch's fused scaled_dot_product_attention.</summary>
