@@ -7,11 +7,12 @@ namespace EchoMimic.Inference.Gestures.Composition;
 /// Composes a pose sequence for a whole speech (the pose source <c>compose</c>): the idle base everywhere, and gesture
 /// units placed so that each unit's apex lands exactly on a stressed syllable onset.
 /// <list type="bullet">
-/// <item>Stressed onsets: those at least as strong as the median of the onsets within 3 s around them.</item>
+/// <item>Stressed onsets: the strongest within 0.5 s, and prominent among the onsets within 3 s (<see cref="Stressed"/>).</item>
 /// <item>No stroke phase (stroke start to stroke end, apex included) touches a pause longer than 0.4 s; a unit's
 /// retraction may run on into the pause, so the hands come to rest between phrases.</item>
-/// <item>Rate and amplitude follow loudness: the chance to gesture on a stressed onset is 0.35 + 0.65 x loudness, the
-/// rest between units 1.1 s when quiet down to 0.15 s when loud, the amplitude 0.5 + 0.45 x loudness +/- 0.08.</item>
+/// <item>Rate and amplitude follow loudness: the chance to gesture on a stressed onset is 0.35 + 0.65 x loudness; a
+/// unit starts 1.1 s (quiet) down to 0.15 s (loud) after the previous stroke ended, so its preparation may overlap the
+/// previous retraction (the two displacements add); the amplitude is 0.5 + 0.45 x loudness +/- 0.08.</item>
 /// <item>Variety: a seeded choice of unit (the last two used go to the back), mirror, and a time warp (slower, 1 to
 /// 1.3 x, so no unit moves faster than it was drawn), on an idle base that never repeats.</item>
 /// <item>A unit is added to the idle as its displacement from its own rest line, so the blend in and out is
@@ -24,10 +25,10 @@ public static class GestureComposer
     public const string PoseSourceName = "compose";
 
     /// <summary>Analyses the speech and composes <paramref name="frames"/> frames from the built-in units (or <paramref name="library"/>).</summary>
-    public static Composition Compose(float[] samples, double fps, int frames, int seed, GestureUnitLibrary? library = null) =>
+    public static GestureComposition Compose(float[] samples, double fps, int frames, int seed, GestureUnitLibrary? library = null) =>
         Compose(SpeechAnalyzer.Analyze(samples, fps, frames), library ?? GestureUnitLibrary.Builtin(fps), seed);
 
-    public static Composition Compose(SpeechAnalysis speech, GestureUnitLibrary library, int seed)
+    public static GestureComposition Compose(SpeechAnalysis speech, GestureUnitLibrary library, int seed)
     {
         int n = speech.Frames;
         var random = new Random(seed);
@@ -64,13 +65,13 @@ public static class GestureComposer
                 placed.Add(new ComposedGesture(unit.Name, start, start + length, peak.Frame, peak.Frame, mirror, Math.Round(amplitude, 3), Math.Round(warp, 3)));
                 recent.Add(unit.Name);
                 if (recent.Count > 2) recent.RemoveAt(0);
-                free = start + length;
+                free = strokeTo;
                 break;
             }
         }
 
         var frames = hands.Select((h, i) => ToFrame(i, h)).ToArray();
-        return new Composition(seed, speech.Fps, frames, hands, placed, speech, library.Units.Select(u => u.Name).ToArray(), limit, GestureUnit.MaxJointStep(hands));
+        return new GestureComposition(seed, speech.Fps, frames, hands, placed, speech, library.Units.Select(u => u.Name).ToArray(), limit, GestureUnit.MaxJointStep(hands));
     }
 
     /// <summary>The unit over the idle at the largest amplitude (from the one asked, shrinking) that keeps the rules; null if none does.</summary>
@@ -96,14 +97,18 @@ public static class GestureComposer
         return null;
     }
 
-    /// <summary>Onsets at least as strong as the median of the onsets within 3 s around them, in time order.</summary>
+    /// <summary>
+    /// Onsets that are the strongest within 0.5 s around them (one stress per foot), at least as strong as the median
+    /// of the onsets within 3 s around them and at least 0.4 x the strongest of those, in time order.
+    /// </summary>
     public static IEnumerable<SpeechPeak> Stressed(SpeechAnalysis speech)
     {
-        int window = (int)Math.Round(3 * speech.Fps);
+        int window = (int)Math.Round(3 * speech.Fps), foot = (int)Math.Round(0.5 * speech.Fps);
         foreach (var peak in speech.Peaks)
         {
+            if (speech.Peaks.Any(p => Math.Abs(p.Frame - peak.Frame) <= foot && p.Strength > peak.Strength)) continue;
             var around = speech.Peaks.Where(p => Math.Abs(p.Frame - peak.Frame) <= window).Select(p => p.Strength).Order().ToArray();
-            if (peak.Strength >= around[around.Length / 2]) yield return peak;
+            if (peak.Strength >= around[around.Length / 2] && peak.Strength >= 0.4 * around[^1]) yield return peak;
         }
     }
 

@@ -36,16 +36,22 @@ public static class ProceduralUnits
             Rest(0), RightAt(0.45, 0.345, 0.560, -22), RightAt(0.60, 0.335, 0.640, -30), RightAt(0.70, 0.333, 0.635, -30), Rest(1.25)),
     ];
 
-    /// <summary><see cref="GestureLibrary.HandRaise"/> from 1.0 s to 7.0 s: raise 1.5 s, wave 3 s, lower 1.5 s.</summary>
+    /// <summary>
+    /// <see cref="GestureLibrary.HandRaise"/>: the raise (1.0-2.5 s), two of its wave cycles (2.5-3.93 s, ending where the
+    /// wave passes zero) and the lowering (5.5-7.0 s, which starts at zero wave too). Its full 3 s of wave would repeat
+    /// itself inside one unit.
+    /// </summary>
     private static GestureUnit HandRaise(double fps)
     {
         var frames = GestureLibrary.HandRaise(8.0);
         int Frame(double seconds) => (int)Math.Round(seconds * GestureLibrary.Fps);
         var hands = new List<double[]>();
         double[]? previous = null;
-        for (int f = Frame(1.0); f <= Frame(7.0); f++) hands.Add(previous = GestureUnit.HandsOf(frames[f], previous));
+        for (int f = Frame(1.0); f < Frame(2.5 + 2 / 1.4); f++) hands.Add(previous = GestureUnit.HandsOf(frames[f], previous));
+        int lowering = hands.Count;
+        for (int f = Frame(5.5); f <= Frame(7.0); f++) hands.Add(previous = GestureUnit.HandsOf(frames[f], previous));
         // The wave's first swing outwards peaks 0.18 s after the raise ends.
-        var unit = new GestureUnit("hand_raise", hands, Frame(1.5), Frame(1.68), Frame(4.5), "procedural (gesture hand_raise)");
+        var unit = new GestureUnit("hand_raise", hands, Frame(1.5), Frame(1.68), lowering, "procedural (gesture hand_raise)");
         return Math.Abs(fps - GestureLibrary.Fps) < 1e-9 ? unit : Resample(unit, fps);
     }
 

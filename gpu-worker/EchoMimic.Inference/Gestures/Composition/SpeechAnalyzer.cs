@@ -4,14 +4,15 @@ namespace EchoMimic.Inference.Gestures.Composition;
 /// Speech analysis for gesture timing, on the 16 kHz mono samples the engine already decodes for whisper. Works on a
 /// 10 ms hop (the usual prosody rate), then maps everything onto video frames:
 /// <list type="bullet">
-/// <item>loudness: RMS of a 25 ms window in dB; the noise floor is its 10th percentile, the loud end its 95th;</item>
+/// <item>loudness: RMS of a 25 ms window in dB; the loud end is its 95th percentile, the noise floor its 10th but at
+/// most 50 dB below the loud end (and nothing counts as quieter than the floor);</item>
 /// <item>voice activity: loudness above a third of the way from floor to loud end (and at least 30 dB under the
 /// loud end is never voice), gaps under 150 ms closed, blips under 60 ms dropped;</item>
 /// <item>onsets: the positive slope of the 30 ms-smoothed loudness over 20 ms, peaks picked at least 120 ms apart and
 /// above the mean of the slope over voiced speech;</item>
 /// <item>pitch: normalised autocorrelation over 40 ms at each video frame, 70-400 Hz, accepted above 0.35;</item>
-/// <item>stress weight of an onset: slope x (1 + loudness of the next 150 ms) x (1 + how far its pitch rises above
-/// the speech's median pitch).</item>
+/// <item>stress weight of an onset: slope x (loudness of the next 150 ms)^2 x (1 + how far its pitch rises above
+/// the speech's median pitch): stressed syllables are louder and higher.</item>
 /// </list>
 /// </summary>
 public static class SpeechAnalyzer
@@ -37,8 +38,10 @@ public static class SpeechAnalyzer
         }
 
         var sorted = db.Order().ToArray();
-        double floor = sorted[(int)(0.10 * (hops - 1))];
         double loud = sorted[(int)(0.95 * (hops - 1))];
+        // Digital silence (-100 dB) between clips would make every word's rise look huge: the floor is at most 50 dB down.
+        double floor = Math.Max(sorted[(int)(0.10 * (hops - 1))], loud - 50);
+        for (int h = 0; h < hops; h++) db[h] = Math.Max(db[h], floor);
         double threshold = Math.Max(floor + (loud - floor) / 3, loud - 30);
         var voicedHop = db.Select(d => d > threshold).ToArray();
         FillRuns(voicedHop, value: false, shorterThan: 15);
@@ -82,7 +85,7 @@ public static class SpeechAnalyzer
             after /= 15;
             int pitchFrame = Math.Min(frames - 1, frame + 2);
             double rise = medianPitch > 0 && pitch[pitchFrame] > 0 ? Math.Max(0, pitch[pitchFrame] / medianPitch - 1) : 0;
-            double strength = slope[h] * (1 + after) * (1 + rise);
+            double strength = slope[h] * after * after * (1 + rise);
             if (h - lastHop < 12)
             {
                 if (strength > peaks[^1].Strength) { peaks[^1] = new SpeechPeak(frame, strength); lastHop = h; }

@@ -6,7 +6,7 @@ namespace EchoMimic.Inference.Gestures.Composition;
 /// <param name="Hands">Per frame, the 84 hand values (see <see cref="GestureUnit.Hands"/>).</param>
 /// <param name="LibraryMaxStep">The largest frame-to-frame hand-point move in the units and the idle base.</param>
 /// <param name="MaxStep">The largest frame-to-frame hand-point move in the composition.</param>
-public sealed record Composition(
+public sealed record GestureComposition(
     int Seed,
     double Fps,
     IReadOnlyList<PoseFrame> Frames,
