@@ -24,6 +24,9 @@ public static class GestureComposer
 {
     public const string PoseSourceName = "compose";
 
+    /// <summary>The composer's seed for a render seed (the render's 64-bit seed folded into 32 bits).</summary>
+    public static int SeedOf(long renderSeed) => (int)(renderSeed ^ (renderSeed >> 32));
+
     /// <summary>Analyses the speech and composes <paramref name="frames"/> frames from the built-in units (or <paramref name="library"/>).</summary>
     public static GestureComposition Compose(float[] samples, double fps, int frames, int seed, GestureUnitLibrary? library = null) =>
         Compose(SpeechAnalyzer.Analyze(samples, fps, frames), library ?? GestureUnitLibrary.Builtin(fps), seed);
