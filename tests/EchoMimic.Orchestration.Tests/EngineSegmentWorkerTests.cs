@@ -151,7 +151,7 @@ public sealed class EngineSegmentWorkerTests : IDisposable
         var report = (await blobs.ReadJsonAsync<PrepareReport>(PreparedBlobs.Report(prepared.InputHash), Ct))!;
 
         Assert.Equal(72, prepared.FrameCount); // 3 s at 24 fps
-        Assert.Equal(72, await CountAsync(prepared.PosePrefix));
+        Assert.Equal(72, await CountAsync(prepared.PoseBlobPrefix));
         Assert.True(report.GestureFrames >= 72, $"{report.GestureFrames} composed frames");
         Assert.DoesNotContain(report.Deviations, d => d.Contains("ping-pong", StringComparison.Ordinal));
         Assert.Equal("gesture:compose", report.PoseSource);
