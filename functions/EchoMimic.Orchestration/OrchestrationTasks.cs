@@ -19,6 +19,7 @@ public static class OrchestrationTasks
         registry.AddOrchestrator<WebhookDeliveryOrchestrator>();
         registry.AddActivity<CheckInputsActivity>();
         registry.AddActivity<DispatchSegmentActivity>();
+        registry.AddActivity<DispatchSegmentsActivity>();
         registry.AddActivity<LocateOutputsActivity>();
         registry.AddActivity<RecordJobStatusActivity>();
         registry.AddActivity<SendWebhookActivity>();

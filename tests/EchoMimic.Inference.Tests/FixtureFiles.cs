@@ -20,10 +20,13 @@ public static class FixtureFiles
         return data;
     }
 
-    public static string Require(string relative)
+    /// <summary>The fixture's full path; skips the test when it is absent (fails it under ECHOMIMIC_REQUIRE_FIXTURES=1).</summary>
+    public static string Require(string relative) => Require(relative, Root, RequiredData.IsRequired);
+
+    public static string Require(string relative, string root, bool required)
     {
-        var path = Path.Combine(Root, relative);
-        if (!File.Exists(path)) Assert.Skip($"fixtures are not available here: {relative} (set ECHOMIMIC_FIXTURES or place ../shared/fixtures)");
+        var path = Path.Combine(root, relative);
+        if (!File.Exists(path)) RequiredData.Missing($"fixtures are not available here: {relative} under {root} (set ECHOMIMIC_FIXTURES or place ../shared/fixtures)", required);
         return path;
     }
 }

@@ -3,7 +3,7 @@ using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Inference.Samples;
@@ -46,7 +46,7 @@ public sealed class EngineSegmentWorkerTests : IDisposable
         var results = new InMemoryResultQueue();
         var renderer = new EngineSegmentRenderer(Models.Value, NoiseMode.PerFrame);
         var worker = new SegmentWorker(segments, results, blobs, new EngineJobPreparer(Models.Value, blobs, root), renderer,
-            new GpuWorker.Stitching.FfmpegStitcher(blobs, root),
+            new EchoMimic.Worker.Stitching.FfmpegStitcher(blobs, root),
             new SegmentWorkerOptions("engine-worker") { ScratchRoot = Path.Combine(root, "scratch") }, TimeProvider.System);
         await segments.SendAsync([new QueueMessage<SegmentTask>(task.MessageId, task)], Ct);
 
@@ -83,7 +83,7 @@ public sealed class EngineSegmentWorkerTests : IDisposable
         var segments = new InMemorySegmentQueue();
         var results = new InMemoryResultQueue();
         var worker = new SegmentWorker(segments, results, blobs, new EngineJobPreparer(Models.Value, blobs, root),
-            new EngineSegmentRenderer(Models.Value), new GpuWorker.Stitching.FfmpegStitcher(blobs, root),
+            new EngineSegmentRenderer(Models.Value), new EchoMimic.Worker.Stitching.FfmpegStitcher(blobs, root),
             new SegmentWorkerOptions("preview-worker") { ScratchRoot = Path.Combine(root, "scratch") }, TimeProvider.System,
             new EngineJobPreviewer(blobs, root));
         var prepare = SegmentTask.ForPrepare("job-v", 1, spec, JobBlobs.Prepared("job-v").ToString(), DateTimeOffset.UnixEpoch);

@@ -3,7 +3,7 @@ using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
-using EchoMimic.GpuWorker.Stitching;
+using EchoMimic.Worker.Stitching;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Orchestration.RenderJobs;
 using EchoMimic.Orchestration.Tests.Support;

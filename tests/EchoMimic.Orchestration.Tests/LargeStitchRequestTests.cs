@@ -4,7 +4,7 @@ using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Infrastructure.Tests.Azure.ServiceBusDouble;

@@ -9,9 +9,10 @@ using Azure.Storage.Queues;
 using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.DurableTask;
+using EchoMimic.LocalHosts;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Orchestration;
 using EchoMimic.Orchestration.Intake;
@@ -54,7 +55,8 @@ public sealed class BenchOrchestrationCommand : IBenchmarkCommand
             var segments = new InMemorySegmentQueue();
             var results = new InMemoryResultQueue();
             await using (var host = await InMemoryDurableTaskHost.StartAsync(r => r.AddEchoMimicOrchestrations(),
-                             s => Register(s, blobs, segments, results, new InMemoryJobIndex()), ct))
+                             s => Register(s, blobs, segments, results, new InMemoryJobIndex()), ct,
+                             Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
             {
                 await MeasureAsync("in-memory host", host.Client, blobs, segments, results, counts, workers, root, ct);
             }

@@ -4,7 +4,7 @@ using System.Globalization;
 using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
-using EchoMimic.GpuWorker.Stitching;
+using EchoMimic.Worker.Stitching;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Orchestration.RenderJobs;
 
@@ -88,7 +88,7 @@ public sealed class BenchStitchCommand : IBenchmarkCommand
 
     private static async Task FfmpegAsync(CancellationToken ct, params string[] arguments)
     {
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var info = new ProcessStartInfo(Core.Media.MediaTools.Ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[] { "-v", "error", "-y" }.Concat(arguments)) info.ArgumentList.Add(argument);
         using var process = Process.Start(info) ?? throw new InvalidOperationException("ffmpeg did not start");
         var error = process.StandardError.ReadToEndAsync(ct);

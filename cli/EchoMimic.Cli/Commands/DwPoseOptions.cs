@@ -12,23 +12,6 @@ internal static class DwPoseOptions
         Description = $"folder with {DwPoseModelFiles.DetectorFile} and {DwPoseModelFiles.PoseFile} (default ./{DwPoseModelFiles.DefaultFolder}; from {DwPoseModelFiles.Source})",
     };
 
-    /// <summary>
-    /// Runs a command action with user errors mapped to exit code 2: System.CommandLine's default exception handler
-    /// would otherwise print a stack trace and return 1 before Program.Main's handler sees the exception.
-    /// </summary>
-    public static int Guard(Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (InputException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return Program.InputError;
-        }
-    }
-
     /// <summary>Opens DWPose; the GPU build (EchoMimicGpu=true) asks ONNX Runtime for CUDA and falls back to CPU.</summary>
     public static DwPoseEstimator Open(string? folder)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using EchoMimic.Core;
 using EchoMimic.Inference.DwPose;
+using EchoMimic.Inference.Media;
 using EchoMimic.Inference.Pose;
 using Spectre.Console;
 
@@ -31,7 +32,7 @@ public sealed class PoseCommand : ICliCommand
         var seed = new Option<long>("--seed") { Description = "seed of the composer's choices (default: render's default seed)", DefaultValueFactory = _ => Inference.Pipeline.RenderSettings.Standard.Seed };
         var units = new Option<string?>("--gesture-units") { Description = "a folder of your own gesture units (one sub-folder of N.npy files + phases.json each)" };
         var command = new Command("compose", "compose a gesture from the speech itself (strokes on stressed syllables, rests in pauses)") { audio, output, fps, seed, units };
-        command.SetAction(parse => DwPoseOptions.Guard(() =>
+        command.SetAction(parse =>
         {
             var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(parse.GetValue(output)!));
             if (File.Exists(folder)) throw new InputException(folder, "is a file; --out names a folder for N.npy files");
@@ -50,7 +51,7 @@ public sealed class PoseCommand : ICliCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{composition.Frames.Count} frames at {rate} fps, {composition.Gestures.Count} gestures on stressed syllables, seed {composition.Seed} -> {folder}/0..{composition.Frames.Count - 1}.npy and {reportPath}"));
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -62,10 +63,13 @@ public sealed class PoseCommand : ICliCommand
         var compact = new Option<string?>("--compact") { Description = $"compact single-file copy (default: DIR{GestureFile.Extension} next to the folder)" };
         var models = DwPoseOptions.Models();
         var command = new Command("extract", "extract a gesture (DWPose per frame) from a video") { video, output, fps, compact, models };
-        command.SetAction(parse => DwPoseOptions.Guard(() =>
+        command.SetAction(parse =>
         {
-            var source = VideoFrameSource.Open(parse.GetValue(video)!, parse.GetValue(fps));
             var folder = parse.GetValue(output)!;
+            var compactPath = parse.GetValue(compact) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + GestureFile.Extension;
+            WritableOutput.Folder(folder);
+            WritableOutput.File(compactPath);
+            var source = VideoFrameSource.Open(parse.GetValue(video)!, parse.GetValue(fps));
             using var estimator = DwPoseOptions.Open(parse.GetValue(models));
             (GestureSequence Sequence, ExtractionReport Report)? result = null;
             AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -77,7 +81,6 @@ public sealed class PoseCommand : ICliCommand
                 });
             var (sequence, report) = result ?? throw new InvalidOperationException("extraction did not run");
             NpyPoseWriter.WriteFolder(folder, sequence.ToPoseFrames());
-            var compactPath = parse.GetValue(compact) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + GestureFile.Extension;
             GestureFile.Write(compactPath, sequence);
             Console.WriteLine($"{report.Frames} frames at {sequence.Fps.ToString(CultureInfo.InvariantCulture)} fps -> {folder}/0..{report.Frames - 1}.npy and {compactPath}");
             Console.WriteLine($"gesture frame: {report.CropSide}x{report.CropSide} square at ({report.CropLeft}, {report.CropTop}) of the {source.Width}x{source.Height} video; smoothing: centred 1-2-3-2-1 moving average");
@@ -86,7 +89,7 @@ public sealed class PoseCommand : ICliCommand
             if (report.MultiPersonFrames > 0)
                 Console.WriteLine($"several people in {report.MultiPersonFrames} frame(s): the largest was used");
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -97,9 +100,10 @@ public sealed class PoseCommand : ICliCommand
         var fps = new Option<double>("--fps") { Description = "frame rate", DefaultValueFactory = _ => 24 };
         var size = new Option<int>("--size") { Description = "side of the square preview", DefaultValueFactory = _ => 768 };
         var command = new Command("preview", "draw a gesture as a video (body skeleton plus the hand map the model sees)") { gesture, output, fps, size };
-        command.SetAction(parse => DwPoseOptions.Guard(() =>
+        command.SetAction(parse =>
         {
             var path = parse.GetValue(gesture)!;
+            WritableOutput.File(parse.GetValue(output)!);
             int side = PreviewCommand.EvenSize(parse.GetValue(size));
             var sequence = GestureSources.Load(path, parse.GetValue(fps));
             var frames = GestureSources.Frames(path, sequence);
@@ -108,7 +112,7 @@ public sealed class PoseCommand : ICliCommand
             encoder.Finish();
             Console.WriteLine($"{frames.Count} frames -> {parse.GetValue(output)}");
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -121,9 +125,11 @@ public sealed class PoseCommand : ICliCommand
         var fps = new Option<double>("--fps") { Description = "frame rate of an N.npy folder", DefaultValueFactory = _ => 24 };
         var models = DwPoseOptions.Models();
         var command = new Command("retarget", "fit a gesture to a portrait's body (scale + translate from shoulders/neck/hips)") { gesture, image, output, preview, fps, models };
-        command.SetAction(parse => DwPoseOptions.Guard(() =>
+        command.SetAction(parse =>
         {
             var path = parse.GetValue(gesture)!;
+            WritableOutput.Folder(parse.GetValue(output)!);
+            if (parse.GetValue(preview) is { } previewFile) WritableOutput.File(previewFile);
             var sequence = GestureSources.Load(path, parse.GetValue(fps));
             var imagePath = parse.GetValue(image)!;
             var portrait = ImageFile.Load(imagePath);
@@ -143,7 +149,7 @@ public sealed class PoseCommand : ICliCommand
             }
             Console.WriteLine($"{fitted.Frames.Count} frames -> {parse.GetValue(output)}");
             return 0;
-        }));
+        });
         return command;
     }
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using EchoMimic.Core;
 using EchoMimic.Inference.DwPose;
+using EchoMimic.Core.Media;
+using EchoMimic.Inference.Media;
 using EchoMimic.Inference.Pose;
 
 namespace EchoMimic.Cli.Commands;
@@ -25,11 +27,13 @@ public sealed class PreviewCommand : ICliCommand
         var retarget = new Option<bool>("--retarget") { Description = "fit the gesture to the portrait's body first (needs the DWPose models)" };
         var models = DwPoseOptions.Models();
         var command = new Command("preview", "draw the gesture over the portrait with the audio, to check alignment before rendering") { image, audio, pose, output, fps, size, retarget, models, seed, units };
-        command.SetAction(parse => DwPoseOptions.Guard(() =>
+        command.SetAction(parse =>
         {
             var imagePath = parse.GetValue(image)!;
             var audioPath = parse.GetValue(audio)!;
             var posePath = parse.GetValue(pose)!;
+            WritableOutput.File(parse.GetValue(output)!);
+            MediaTools.RequireFfmpeg();
             int side = EvenSize(parse.GetValue(size));
             var portrait = ImageFile.Load(imagePath);
             double seconds = AudioSeconds(audioPath);
@@ -64,7 +68,7 @@ public sealed class PreviewCommand : ICliCommand
             if (frames.Count < seconds * sequence.Fps)
                 Console.WriteLine("note: the gesture is shorter than the audio; the render stops at the last gesture frame");
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -77,7 +81,7 @@ public sealed class PreviewCommand : ICliCommand
     private static double AudioSeconds(string path)
     {
         if (!File.Exists(path)) throw new InputException(path, "audio file does not exist");
-        var start = new System.Diagnostics.ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new System.Diagnostics.ProcessStartInfo(MediaTools.Ffprobe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "-v", "error", "-select_streams", "a:0", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", path })
             start.ArgumentList.Add(a);
         using var process = System.Diagnostics.Process.Start(start)!;

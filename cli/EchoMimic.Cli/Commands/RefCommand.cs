@@ -24,7 +24,7 @@ public sealed class RefCommand : ICliCommand
         var image = new Argument<string>("IMAGE") { Description = "portrait (PNG/JPEG/WebP)" };
         var models = DwPoseOptions.Models();
         var command = new Command("check", "detect the person and compare the framing with the official demo portraits") { image, models };
-        command.SetAction(parse => DwPoseOptions.Guard(() =>
+        command.SetAction(parse =>
         {
             var path = parse.GetValue(image)!;
             using var estimator = DwPoseOptions.Open(parse.GetValue(models));
@@ -32,7 +32,7 @@ public sealed class RefCommand : ICliCommand
             Print(analysis.Notes, analysis.Report);
             Console.WriteLine(analysis.Report.Aligned ? "framing: aligned with the official portraits" : "framing: NOT aligned; `echomimic ref fit` crops/pads/scales it");
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -43,11 +43,12 @@ public sealed class RefCommand : ICliCommand
         var size = new Option<int>("--size") { Description = "side of the square output in pixels", DefaultValueFactory = _ => 768 };
         var models = DwPoseOptions.Models();
         var command = new Command("fit", "crop/pad/scale a portrait to the framing of the official demo portraits") { image, output, size, models };
-        command.SetAction(parse => DwPoseOptions.Guard(() =>
+        command.SetAction(parse =>
         {
             var path = parse.GetValue(image)!;
             int side = parse.GetValue(size);
             if (side < 64) throw new EchoMimic.Core.InputException("--size", "must be at least 64 pixels");
+            Inference.Media.WritableOutput.File(parse.GetValue(output)!);
             using var estimator = DwPoseOptions.Open(parse.GetValue(models));
             var analysis = PortraitFraming.Analyse(estimator, ImageFile.Load(path), path);
             Console.WriteLine("before:");
@@ -60,7 +61,7 @@ public sealed class RefCommand : ICliCommand
             Print([], after);
             Console.WriteLine($"wrote {parse.GetValue(output)}");
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -74,7 +75,7 @@ public sealed class RefCommand : ICliCommand
     {
         var folders = new Argument<string[]>("POSE_DIR") { Description = "official pose folders (N.npy frames)", Arity = ArgumentArity.OneOrMore };
         var command = new Command("measure", "print the median framing of pose sequences (how the built-in expected framing was measured)") { folders };
-        command.SetAction(parse => DwPoseOptions.Guard(() =>
+        command.SetAction(parse =>
         {
             var rows = parse.GetValue(folders)!.Select(FramingSurvey.MeasureSequence).ToList();
             Console.WriteLine("sequence  frames  head_top_y  nose_y  neck_x  neck_y  shoulder_w  hip_y");
@@ -86,7 +87,7 @@ public sealed class RefCommand : ICliCommand
             Summary("median", v => FramingSurvey.Median(v.Select(x => (double?)x)));
             Summary("max", v => v.Max());
             return 0;
-        }));
+        });
         return command;
     }
 }

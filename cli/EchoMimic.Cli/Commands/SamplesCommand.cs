@@ -1,5 +1,7 @@
 using System.CommandLine;
 using EchoMimic.Inference;
+using EchoMimic.Core.Media;
+using EchoMimic.Inference.Media;
 using EchoMimic.Inference.Samples;
 
 namespace EchoMimic.Cli.Commands;
@@ -15,6 +17,14 @@ public sealed class SamplesCommand : ICliCommand
         make.SetAction(parse =>
         {
             var folder = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine(RepositoryRoot.Find() ?? Directory.GetCurrentDirectory(), "samples"));
+            WritableOutput.Folder(folder);
+            if (!parse.GetValue(noSpeech))
+            {
+                // The speech clip needs both tools: a missing one stops the command before anything is written.
+                _ = MediaTools.EspeakNg;
+                _ = MediaTools.Ffmpeg;
+            }
+
             BundledSamples.Make(folder, speech: !parse.GetValue(noSpeech));
             Console.WriteLine($"samples written to {folder}: {BundledSamples.PortraitFile}, {BundledSamples.SpeechFile}, {BundledSamples.GesturesFolder}/{{{string.Join(",", GestureLibrary.Names)}}}");
             return 0;

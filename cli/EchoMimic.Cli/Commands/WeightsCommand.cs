@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EchoMimic.Core;
 using EchoMimic.Inference.Checkpoints;
+using EchoMimic.Inference.Media;
 
 namespace EchoMimic.Cli.Commands;
 
@@ -46,8 +47,7 @@ public sealed class WeightsCommand : ICliCommand
 
     public static int Layout(string outputDirectory, IReadOnlyList<FullSizeModule> modules)
     {
-        if (File.Exists(outputDirectory)) throw new InputException(outputDirectory, "is a file, expected a folder");
-        Directory.CreateDirectory(outputDirectory);
+        WritableOutput.Folder(outputDirectory);
         if (modules.Count == 0)
         {
             Console.Error.WriteLine("weights layout: no full-size modules are registered (FullSizeModules.All is empty)");

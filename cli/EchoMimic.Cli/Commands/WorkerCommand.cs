@@ -41,6 +41,9 @@ public sealed class WorkerCommand : ICliCommand
                 StopWhenInputCloses = parse.GetValue(attached),
             };
             settings.Validate();
+            // Prepare, Stitch and Preview run ffmpeg; without it or the storage account nothing can be done.
+            Core.Media.MediaTools.RequireFfmpeg();
+            await StorageReachability.RequireAsync(settings.ConnectionString, cancellationToken).ConfigureAwait(false);
             return await StorageWorkers.RunAsync(settings, Console.Out, cancellationToken).ConfigureAwait(false);
         });
         return command;

@@ -4,9 +4,10 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
-using EchoMimic.GpuWorker.Stitching;
+using EchoMimic.Worker.Stitching;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Infrastructure.DurableTask;
+using EchoMimic.LocalHosts;
 using EchoMimic.Infrastructure.Webhooks;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Orchestration;
@@ -129,7 +130,7 @@ public sealed class LocalStack : IAsyncDisposable
     private void StartWorkers()
     {
         var launch = Options.WorkerLaunch ?? WorkerLaunch.ThisCli();
-        var output = Options.Output ?? Console.WriteLine;
+        var output = Options.Output;
         for (var i = 0; i < Options.Workers; i++)
         {
             // Stable ids: report.json names them, and a restarted stack (or a restarted process) reuses them.

@@ -24,8 +24,11 @@ public sealed record LocalStackOptions(string ConnectionString, PipelineModels M
     /// <summary>How to start a worker process; null = this CLI's own assembly (<see cref="WorkerLaunch.ThisCli"/>).</summary>
     public WorkerLaunch? WorkerLaunch { get; init; }
 
-    /// <summary>Where the workers' output and the supervisor's lines go; null = standard output.</summary>
-    public Action<string>? Output { get; init; }
+    /// <summary>
+    /// Where the workers' forwarded output and the supervisor's lines go. Required: the stack is a library, and a
+    /// default of the process-wide console would mix child-process lines into whatever else the host writes there.
+    /// </summary>
+    public required Action<string> Output { get; init; }
 
     /// <summary>HTTP API port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; } = 7071;

@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using EchoMimic.GpuWorker.Stitching;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker.Stitching;
+using EchoMimic.Worker;
 using EchoMimic.Infrastructure.Azure;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Inference.Pipeline;

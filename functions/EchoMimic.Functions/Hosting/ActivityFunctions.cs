@@ -23,6 +23,10 @@ public sealed class ActivityFunctions(IServiceProvider services)
     public Task<bool> DispatchSegment([ActivityTrigger] SegmentTask input, FunctionContext context) =>
         Run<DispatchSegmentActivity>(context).RunAsync(FunctionActivityContext.For(nameof(DispatchSegmentActivity), context), input);
 
+    [Function(nameof(DispatchSegmentsActivity))]
+    public Task<int> DispatchSegments([ActivityTrigger] IReadOnlyList<SegmentTask> input, FunctionContext context) =>
+        Run<DispatchSegmentsActivity>(context).RunAsync(FunctionActivityContext.For(nameof(DispatchSegmentsActivity), context), input);
+
     [Function(nameof(LocateOutputsActivity))]
     public Task<StitchedJob> LocateOutputs([ActivityTrigger] StitchResult input, FunctionContext context) =>
         Run<LocateOutputsActivity>(context).RunAsync(FunctionActivityContext.For(nameof(LocateOutputsActivity), context), input);

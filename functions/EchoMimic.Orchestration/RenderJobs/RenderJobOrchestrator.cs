@@ -10,7 +10,8 @@ using Microsoft.DurableTask;
 namespace EchoMimic.Orchestration.RenderJobs;
 
 /// <summary>
-/// One render job: wait for inputs → Prepare (on a worker) → plan segments → dispatch one queue message per segment →
+/// One render job: wait for inputs → Prepare (on a worker) → plan segments → dispatch one queue message per segment (in batches of
+/// <see cref="DispatchSegmentsActivity.MaxBatch"/>, one activity each) →
 /// collect <c>segment-k</c> results, re-dispatching a segment whose deadline passes or whose worker reports a failure, up
 /// to <see cref="RenderJobOptions.MaxAttempts"/> → Stitch (on a worker) → Notify. Prepare and Stitch are queue tasks
 /// too (<see cref="WorkStage"/>): they need the weights and ffmpeg, which only the GPU workers have. Deterministic: time comes from the context, all I/O
@@ -88,7 +89,9 @@ public sealed class RenderJobOrchestrator : TaskOrchestrator<RenderJobInput, Ren
         var board = new SegmentBoard(new SegmentPlanner(options.SegmentLength, options.Overlap).Plan(prepared.FrameCount));
         job.Board = board;
         await job.PhaseAsync(RenderJobPhases.Rendering);
-        await Task.WhenAll(board.Plan.Segments.Select(segment => DispatchAsync(context, input, board, segment)));
+        var first = board.Plan.Segments.Select(segment => Arm(context, input, board, segment)).ToList();
+        await Task.WhenAll(first.Chunk(DispatchSegmentsActivity.MaxBatch)
+            .Select(batch => context.CallActivityAsync<int>(nameof(DispatchSegmentsActivity), batch, Retried)));
         job.Publish(RenderJobPhases.Rendering);
         while (!board.AllDone)
         {
@@ -176,7 +179,11 @@ public sealed class RenderJobOrchestrator : TaskOrchestrator<RenderJobInput, Ren
         return await job.SucceedAsync(stitched);
     }
 
-    private static async Task DispatchAsync(TaskOrchestrationContext context, RenderJobInput input, SegmentBoard board, Segment segment)
+    private static Task DispatchAsync(TaskOrchestrationContext context, RenderJobInput input, SegmentBoard board, Segment segment) =>
+        context.CallActivityAsync<bool>(nameof(DispatchSegmentActivity), Arm(context, input, board, segment), Retried);
+
+    /// <summary>The next attempt's task for a segment, with its deadline timer started and its result awaited.</summary>
+    private static SegmentTask Arm(TaskOrchestrationContext context, RenderJobInput input, SegmentBoard board, Segment segment)
     {
         var jobId = context.InstanceId;
         var task = new SegmentTask(jobId, segment, board.Count, board.AttemptOf(segment.Index) + 1, input.Spec.Settings,
@@ -190,7 +197,7 @@ public sealed class RenderJobOrchestrator : TaskOrchestrator<RenderJobInput, Ren
             WaitForResult(context, board, segment.Index);
         }
 
-        await context.CallActivityAsync<bool>(nameof(DispatchSegmentActivity), task, Retried);
+        return task;
     }
 
     private static void WaitForResult(TaskOrchestrationContext context, SegmentBoard board, int segment) =>

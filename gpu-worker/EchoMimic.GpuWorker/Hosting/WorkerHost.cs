@@ -2,11 +2,14 @@ using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using EchoMimic.GpuWorker.Stitching;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker.Stitching;
+using EchoMimic.Worker;
 using EchoMimic.Inference.Jobs;
+using EchoMimic.Core.Jobs;
 using EchoMimic.Inference.Pipeline;
+using EchoMimic.Inference.Torch;
 using EchoMimic.Infrastructure.Azure;
+using Microsoft.Extensions.Logging;
 
 namespace EchoMimic.GpuWorker.Hosting;
 
@@ -31,16 +34,19 @@ public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
     {
         var (device, reason) = WorkerDevice.Resolve(settings.Device);
         Console.Error.WriteLine($"worker: device {device} ({reason})");
+        var (precision, precisionReason) = TorchPrecision.Resolve(settings.Precision, $"{TorchPrecision.Variable}={settings.Precision?.Name()}", device);
+        Console.Error.WriteLine($"worker: networks in {precision.Name()} ({precisionReason})");
         PipelineModels models;
         if (settings.DemoWeights)
         {
             Console.Error.WriteLine("worker: DEMO weights (random, deterministic): output is not a real rendering");
-            models = DemoWeights.Create();
+            models = DemoWeights.Create().ToPrecision(precision);
         }
         else
         {
-            models = PretrainedWeights.Load(settings.WeightsDirectory, settings.AcceleratedWeights);
+            models = PretrainedWeights.Load(settings.WeightsDirectory, settings.AcceleratedWeights, precision);
         }
+        models.PrecisionReason = precisionReason;
 
         try
         {
@@ -75,10 +81,14 @@ public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
             // A loop that fails (e.g. Service Bus unreachable after the SDK's retries) stops the others too, so the
             // process exits with the error and Container Apps restarts the replica instead of it idling half-alive.
             using var anyFailed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            // Worker events (a task left for redelivery) as single lines on stderr, with job, segment and attempt as fields.
+            using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+            var workerLog = logging.CreateLogger<SegmentWorker>();
             var loops = Enumerable.Range(0, settings.Loops).Select(i =>
             {
                 var worker = new SegmentWorker(segments, results, blobs, preparer, renderer, stitcher,
-                    new SegmentWorkerOptions($"{settings.WorkerId}-{i}"), TimeProvider.System, new EngineJobPreviewer(blobs));
+                    new SegmentWorkerOptions($"{settings.WorkerId}-{i}"), TimeProvider.System, new EngineJobPreviewer(blobs), workerLog);
                 return Task.Run(async () =>
                 {
                     try

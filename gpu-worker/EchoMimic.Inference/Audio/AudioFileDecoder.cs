@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using EchoMimic.Core;
+using EchoMimic.Core.Media;
 
 namespace EchoMimic.Inference.Audio;
 
@@ -19,9 +20,6 @@ public static class AudioFileDecoder
     /// the official pipeline would render a still mouth without saying why.
     /// </summary>
     public const float SilencePeak = 0.001f;
-
-    /// <summary>The ffmpeg executable: <c>$ECHOMIMIC_FFMPEG</c> if set, else <c>ffmpeg</c> on the PATH.</summary>
-    public static string FfmpegExecutable => Environment.GetEnvironmentVariable("ECHOMIMIC_FFMPEG") is { Length: > 0 } custom ? custom : "ffmpeg";
 
     /// <summary>Decodes <paramref name="path"/> to 16 kHz mono samples in [-1, 1).</summary>
     /// <exception cref="InputException">The file is missing, unreadable, not audio, has no audio stream, or is empty or silent.</exception>
@@ -59,7 +57,8 @@ public static class AudioFileDecoder
 
     private static (byte[] Pcm, int ExitCode, string Errors) RunFfmpeg(string path, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(FfmpegExecutable)
+        var ffmpeg = MediaTools.Ffmpeg;
+        var start = new ProcessStartInfo(ffmpeg)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -78,7 +77,7 @@ public static class AudioFileDecoder
         }
         catch (Win32Exception e)
         {
-            throw new InvalidOperationException($"ffmpeg is needed to decode audio but could not be started ('{FfmpegExecutable}': {e.Message}); install ffmpeg or set ECHOMIMIC_FFMPEG", e);
+            throw new PrerequisiteException("ffmpeg", $"'{ffmpeg}' could not be started ({e.Message})", $"install it (apt-get install ffmpeg) or set {MediaTools.FfmpegVariable} to its path");
         }
         using (process)
         using (cancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))

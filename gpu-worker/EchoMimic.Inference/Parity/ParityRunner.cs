@@ -38,29 +38,56 @@ public sealed class ParityRunner
 
     public IReadOnlyCollection<string> Implemented => _checks.Keys;
 
-    /// <summary>All <c>*.safetensors</c> under <paramref name="directory"/>, recursively, in a stable order.</summary>
-    public static IReadOnlyList<string> FindFixtureFiles(string directory) =>
-        Directory.EnumerateFiles(directory, "*.safetensors", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+    /// <summary>
+    /// The folder of checkpoint samples (fixtures/FORMAT.md): safetensors files there are checkpoints in the official
+    /// layouts, not fixtures, and are not checked here.
+    /// </summary>
+    public const string CheckpointSamplesFolder = "checkpoints";
 
-    /// <summary>Checks one file; null when it is not a fixture (no <c>component</c> metadata).</summary>
-    public ParityResult? Check(string path)
+    /// <summary>
+    /// All <c>*.safetensors</c> under <paramref name="directory"/>, recursively, in a stable order, except those in
+    /// the checkpoint-samples folder <c>checkpoints/</c> directly below it.
+    /// </summary>
+    public static IReadOnlyList<string> FindFixtureFiles(string directory)
     {
-        using var fixture = Fixture.TryOpen(path);
-        if (fixture is null) return null;
+        var samples = System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), CheckpointSamplesFolder) + System.IO.Path.DirectorySeparatorChar;
+        return Directory.EnumerateFiles(directory, "*.safetensors", SearchOption.AllDirectories)
+            .Where(f => !System.IO.Path.GetFullPath(f).StartsWith(samples, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// Checks one fixture file. A file that cannot be read as safetensors, or that has no <c>component</c> metadata,
+    /// is a failure: a fixture that checks nothing must not count as passed.
+    /// </summary>
+    public ParityResult Check(string path)
+    {
+        Fixture? opened;
+        try
+        {
+            opened = Fixture.TryOpen(path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new ParityResult(path, "?", ParityStatus.Fail, double.NaN, double.NaN, null, $"not a readable fixture: {e.Message}");
+        }
+
+        if (opened is null)
+            return new ParityResult(path, "?", ParityStatus.Fail, double.NaN, double.NaN, null, "no `component` in the metadata: not a fixture (fixtures/FORMAT.md)");
+        using var fixture = opened;
         if (!_checks.TryGetValue(fixture.Component, out var check))
             return new ParityResult(path, fixture.Component, ParityStatus.Skip, double.NaN, double.NaN, null, "not implemented");
 
         using var scope = NewDisposeScope();
-        IReadOnlyDictionary<string, Tensor> actual;
         try
         {
-            actual = check.Run(fixture);
+            // The expected outputs are read in Compare: a tensor whose bytes are missing fails the file the same way.
+            return Compare(fixture, check.Run(fixture));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return new ParityResult(path, fixture.Component, ParityStatus.Fail, double.NaN, double.NaN, null, $"{e.GetType().Name}: {e.Message}");
         }
-        return Compare(fixture, actual);
     }
 
     private static ParityResult Compare(Fixture fixture, IReadOnlyDictionary<string, Tensor> actual)

@@ -146,20 +146,5 @@ public sealed class ClipRenderer(PipelineModels models)
     }
 
     /// <summary>Fails with an <see cref="InputException"/> naming <paramref name="output"/> before any work when it is a folder or its folder cannot be written.</summary>
-    public static void CheckWritable(string output)
-    {
-        if (Directory.Exists(output)) throw new InputException(output, "output path is a folder, not a file");
-        var directory = Path.GetDirectoryName(Path.GetFullPath(output))!;
-        try
-        {
-            Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, $".echomimic-write-test-{Guid.NewGuid():N}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(output, $"output folder is not writable ({e.Message})");
-        }
-    }
+    public static void CheckWritable(string output) => Media.WritableOutput.File(output);
 }

@@ -16,13 +16,17 @@ namespace EchoMimic.Infrastructure.Azure;
 public class AzureStorageMessageQueue<T> : IMessageQueue<T>
     where T : class
 {
+    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(1);
     private readonly QueueClient queue;
+    private readonly TimeProvider time;
     private readonly QueueClient poison;
     private readonly Lazy<Task> created;
 
-    public AzureStorageMessageQueue(QueueServiceClient service, string queueName, int maxDeliveryCount = 5, bool provision = true)
+    public AzureStorageMessageQueue(QueueServiceClient service, string queueName, int maxDeliveryCount = 5, bool provision = true,
+        TimeProvider? timeProvider = null)
     {
+        time = timeProvider ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(service);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDeliveryCount, 1);
         queue = service.GetQueueClient(queueName);
@@ -53,11 +57,12 @@ public class AzureStorageMessageQueue<T> : IMessageQueue<T>
         CancellationToken cancellationToken)
     {
         await created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var deadline = DateTimeOffset.UtcNow + maxWait;
-        var delay = TimeSpan.FromMilliseconds(50);
+        var deadline = time.GetUtcNow() + maxWait;
+        var backoff = new PollBackoff(FirstPollDelay, MaxPollDelay);
         while (true)
         {
-            // Storage queues have no long polling: poll with a growing delay until maxWait is spent.
+            // Storage queues have no long polling: a waiting message is taken at once; an empty queue is polled again
+            // after a growing wait until maxWait is spent.
             QueueMessage[] received = (await Named(queue, () => queue.ReceiveMessagesAsync(1, lockDuration, cancellationToken))
                 .ConfigureAwait(false)).Value;
             if (received.Length == 1)
@@ -77,14 +82,14 @@ public class AzureStorageMessageQueue<T> : IMessageQueue<T>
                 return new Lease(this, message, envelope, lockDuration);
             }
 
-            var left = deadline - DateTimeOffset.UtcNow;
+            var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
                 return null;
             }
 
-            await Task.Delay(delay < left ? delay : left, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPollDelay.Ticks));
+            var wait = backoff.AfterEmptyPoll();
+            await Task.Delay(wait < left ? wait : left, time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,6 +1,8 @@
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EchoMimic.Infrastructure.DurableTask;
 
@@ -15,8 +17,12 @@ namespace EchoMimic.Infrastructure.DurableTask;
 /// stalled past it) costs at most one duplicate event, which the orchestrator ignores.
 /// </para>
 /// </summary>
-public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClient client, TimeSpan? lockDuration = null)
+public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClient client, TimeSpan? lockDuration = null,
+    TimeProvider? timeProvider = null, ILogger? logger = null)
 {
+    private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
+    private readonly ILogger log = logger ?? NullLogger.Instance;
+
     /// <summary>Long enough for a raise on a loaded machine between renewals; short enough that a crash costs seconds.</summary>
     public static readonly TimeSpan DefaultLockDuration = TimeSpan.FromSeconds(10);
 
@@ -62,7 +68,8 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
                 {
                     // The backend or the queue failed: disposing the unsettled lease abandons it for redelivery, and the
                     // loop lives on (one bad moment must not stop every job's progress).
-                    Console.Error.WriteLine($"result forwarder: {lease.MessageId} left for redelivery: {e.GetType().Name}: {e.Message}");
+                    log.LogWarning(e, "Result {MessageId} (job {JobId}, segment {Segment}, attempt {Attempt}) left for redelivery: {Reason}",
+                        lease.MessageId, lease.Body.JobId, lease.Body.SegmentIndex, lease.Body.Attempt, e.Message);
                     failed = true;
                 }
             }
@@ -71,7 +78,7 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
             {
                 try
                 {
-                    await Task.Delay(FailurePause, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(FailurePause, time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -95,7 +102,8 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
         bool jobExists;
         using (var raised = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            var renewing = KeepLockedAsync(lease, raised.Token, cancellationToken);
+            // Settling finds out about a lost lock too; the event is raised either way.
+            var renewing = LeaseRenewal.KeepAsync(lease, LockDuration / 3, time, raised.Token, cancellationToken);
             try
             {
                 jobExists = await RaiseAsync(result, cancellationToken).ConfigureAwait(false);
@@ -140,28 +148,5 @@ public sealed class SegmentResultForwarder(IResultQueue results, DurableTaskClie
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// Renews every third of the lock until <paramref name="stop"/>. A renewal in flight is not cut off by
-    /// <paramref name="stop"/> (only by shutdown), so its new lock token is kept for settling.
-    /// </summary>
-    private async Task KeepLockedAsync(IMessageLease<SegmentResult> lease, CancellationToken stop, CancellationToken shutdown)
-    {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(LockDuration / 3, stop).ConfigureAwait(false);
-                await lease.RenewAsync(shutdown).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (MessageLockLostException)
-        {
-            // Settling will find out too; the event is raised either way.
-        }
     }
 }

@@ -62,12 +62,15 @@ public sealed class ServeStackFixture : IAsyncLifetime
         Receiver = new WebhookReceiver(Secret);
         var logFile = Path.Combine(Path.GetTempPath(), "campaign-e2e.log");
         File.Delete(logFile);
-        loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([new FileLog(logFile)]);
+        var log = new FileLog(logFile);
+        loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([log]);
         Stack = await LocalStack.StartAsync(new LocalStackOptions(azurite.ConnectionString, DemoWeights.Create())
         {
             Workers = 2,
             Port = 0,
             WebhookSecret = Secret,
+            // Worker processes' lines go to the log file: RunCliAsync captures the process-wide console.
+            Output = log.WriteLine,
             ScratchRoot = Path.Combine(scratch, "stack"),
             JobOptions = RenderJobOptions.Default with
             {

@@ -47,7 +47,7 @@ public sealed class RenderComposeTests : IDisposable
         double audioSeconds = double.Parse(Probe(audio, "-show_entries", "format=duration"), CultureInfo.InvariantCulture);
         var folder = Path.Combine(_dir, "composed");
 
-        var code = new PoseCommand().Build().Parse(["compose", audio, "--out", folder, "--seed", "9"]).Invoke();
+        var code = Program.Main(["pose", "compose", audio, "--out", folder, "--seed", "9"]);
 
         Assert.Equal(0, code);
         var frames = NpyPoseReader.ReadFolder(folder);
@@ -66,7 +66,7 @@ public sealed class RenderComposeTests : IDisposable
         var audio = Path.Combine(_dir, "speech.m4a");
         SpeechSynthesizer.Synthesize("Hello.", audio);
 
-        var code = new PoseCommand().Build().Parse(["compose", audio, "--out", Path.Combine(_dir, "x"), "--gesture-units", Path.Combine(_dir, "units")]).Invoke();
+        var code = Program.Main(["pose", "compose", audio, "--out", Path.Combine(_dir, "x"), "--gesture-units", Path.Combine(_dir, "units")]);
 
         Assert.Equal(2, code);
         Assert.False(Directory.Exists(Path.Combine(_dir, "x")));

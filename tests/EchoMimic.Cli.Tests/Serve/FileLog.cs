@@ -13,6 +13,12 @@ internal sealed class FileLog(string file) : ILoggerProvider
     {
     }
 
+    /// <summary>
+    /// One line of the stack's own output (forwarded worker lines), timestamped, under the same lock as the log: the
+    /// stack's output goes here, never to the console a test parses.
+    /// </summary>
+    public void WriteLine(string line) => Write($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+
     private void Write(string line)
     {
         lock (gate)

@@ -5,7 +5,7 @@ using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Segments;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker;
 using EchoMimic.Infrastructure.Azure;
 
 namespace EchoMimic.Cli.Tests.Serve;
@@ -44,7 +44,7 @@ public sealed class WorkerLeaseTests
         // The worker renders for three leases; the competitor must never see the message meanwhile.
         var scratch = Directory.CreateTempSubdirectory("lease-").FullName;
         var renderer = new SlowRenderer(Lease * 3);
-        var worker = new SegmentWorker(segments, results, blobs, new NoPreparer(), renderer, new GpuWorker.Stitching.FfmpegStitcher(blobs, scratch),
+        var worker = new SegmentWorker(segments, results, blobs, new NoPreparer(), renderer, new EchoMimic.Worker.Stitching.FfmpegStitcher(blobs, scratch),
             new SegmentWorkerOptions("lease-worker") { LockDuration = Lease, ScratchRoot = scratch }, TimeProvider.System);
         var lease = await segments.ReceiveAsync(Lease, TimeSpan.FromSeconds(5), Ct);
         Assert.NotNull(lease);

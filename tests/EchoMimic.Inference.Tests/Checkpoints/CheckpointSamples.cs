@@ -39,7 +39,7 @@ public static class CheckpointSamples
     {
         var path = Path.Combine(Root, relative);
         if (!File.Exists(path) && !Directory.Exists(path))
-            Assert.Skip($"checkpoint samples are not available here: {relative} (place ../shared/fixtures/checkpoints or set ECHOMIMIC_FIXTURES)");
+            RequiredData.Missing($"checkpoint samples are not available here: {relative} (place ../shared/fixtures/checkpoints or set ECHOMIMIC_FIXTURES)");
         return path;
     }
 }

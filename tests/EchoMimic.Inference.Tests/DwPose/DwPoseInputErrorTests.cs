@@ -11,7 +11,7 @@ public sealed class DwPoseInputErrorTests
         var fixtures = Path.Combine(FixtureFiles.Root, "dwpose");
         var det = Path.Combine(fixtures, "yolox_tiny_random.onnx");
         var pose = Path.Combine(fixtures, "dwpose_tiny_random.onnx");
-        if (!File.Exists(det) || !File.Exists(pose)) Assert.Skip("tiny DWPose models are not available (../shared/fixtures/dwpose)");
+        if (!File.Exists(det) || !File.Exists(pose)) RequiredData.Missing("tiny DWPose models are not available (../shared/fixtures/dwpose)");
         var folder = Directory.CreateTempSubdirectory("dwpose-models-").FullName;
         File.Copy(det, Path.Combine(folder, DwPoseModelFiles.DetectorFile));
         File.Copy(pose, Path.Combine(folder, DwPoseModelFiles.PoseFile));

@@ -10,7 +10,7 @@ public sealed class FramingTests
     {
         var shared = RepositoryRoot.Shared();
         var folder = shared is null ? null : Path.Combine(shared, "samples", "echomimicv2", "pose", sequence);
-        if (folder is null || !Directory.Exists(folder)) Assert.Skip("official pose samples are not available (../shared/samples/echomimicv2/pose)");
+        if (folder is null || !Directory.Exists(folder)) RequiredData.Missing("official pose samples are not available (../shared/samples/echomimicv2/pose)");
         return folder;
     }
 

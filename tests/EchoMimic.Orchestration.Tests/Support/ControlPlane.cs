@@ -1,9 +1,10 @@
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Core.Webhooks;
-using EchoMimic.GpuWorker.Stitching;
-using EchoMimic.GpuWorker.Worker;
+using EchoMimic.Worker.Stitching;
+using EchoMimic.Worker;
 using EchoMimic.Infrastructure.DurableTask;
+using EchoMimic.LocalHosts;
 using EchoMimic.Infrastructure.Embedded;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Infrastructure.Webhooks;
