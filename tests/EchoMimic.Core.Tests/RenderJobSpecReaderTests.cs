@@ -29,6 +29,15 @@ public sealed class RenderJobSpecReaderTests
     }
 
     [Fact]
+    public void Job_without_pose_composes_the_gesture_from_the_speech()
+    {
+        var spec = RenderJobSpecReader.Read("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav"}}""");
+
+        Assert.Equal(new PoseSource("compose", null), spec.Inputs.Pose);
+        Assert.Equal(spec.Inputs, RenderJobSpecReader.Read(RenderJobSpecReader.Write(spec)).Inputs);
+    }
+
+    [Fact]
     public void Accelerated_mode_starts_from_the_accelerated_defaults_and_keeps_overrides()
     {
         var spec = RenderJobSpecReader.Read(SpecSamples.Full);

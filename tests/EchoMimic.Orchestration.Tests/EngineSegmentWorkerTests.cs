@@ -142,6 +142,22 @@ public sealed class EngineSegmentWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task Prepare_composes_a_gesture_as_long_as_the_audio_for_a_job_without_pose()
+    {
+        var spec = await UploadAsync("c", seconds: 3.0);
+        var preparer = new EngineJobPreparer(Models.Value, blobs, root);
+
+        var prepared = await preparer.PrepareAsync("job-c1", spec with { Inputs = spec.Inputs with { Pose = PoseSource.Composed } }, Ct);
+        var report = (await blobs.ReadJsonAsync<PrepareReport>(PreparedBlobs.Report(prepared.InputHash), Ct))!;
+
+        Assert.Equal(72, prepared.FrameCount); // 3 s at 24 fps
+        Assert.Equal(72, await CountAsync(prepared.PoseBlobPrefix));
+        Assert.True(report.GestureFrames >= 72, $"{report.GestureFrames} composed frames");
+        Assert.DoesNotContain(report.Deviations, d => d.Contains("ping-pong", StringComparison.Ordinal));
+        Assert.Equal("gesture:compose", report.PoseSource);
+    }
+
+    [Fact]
     public async Task Prepare_rejects_bad_inputs_naming_the_job_input()
     {
         var spec = await UploadAsync("b", seconds: 1.0);

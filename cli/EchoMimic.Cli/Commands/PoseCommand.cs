@@ -10,7 +10,7 @@ namespace EchoMimic.Cli.Commands;
 
 /// <summary>
 /// <c>echomimic pose extract VIDEO --out DIR</c>, <c>pose preview GESTURE --out FILE.mp4</c> and
-/// <c>pose retarget GESTURE --image PORTRAIT --out DIR</c> (docs/gestures.md).
+/// <c>pose retarget GESTURE --image PORTRAIT --out DIR</c>, <c>pose compose AUDIO --out DIR</c> (docs/gestures.md).
 /// </summary>
 public sealed class PoseCommand : ICliCommand
 {
@@ -20,6 +20,38 @@ public sealed class PoseCommand : ICliCommand
         command.Subcommands.Add(BuildExtract());
         command.Subcommands.Add(BuildPreview());
         command.Subcommands.Add(BuildRetarget());
+        command.Subcommands.Add(BuildCompose());
+        return command;
+    }
+
+    private static Command BuildCompose()
+    {
+        var audio = new Argument<string>("AUDIO") { Description = "speech (anything ffmpeg reads)" };
+        var output = new Option<string>("--out") { Description = "folder for the official per-frame N.npy files", Required = true };
+        var fps = new Option<double>("--fps") { Description = "frame rate (the render's)", DefaultValueFactory = _ => 24 };
+        var seed = new Option<long>("--seed") { Description = "seed of the composer's choices (default: render's default seed)", DefaultValueFactory = _ => Inference.Pipeline.RenderSettings.Standard.Seed };
+        var units = new Option<string?>("--gesture-units") { Description = "a folder of your own gesture units (one sub-folder of N.npy files + phases.json each)" };
+        var command = new Command("compose", "compose a gesture from the speech itself (strokes on stressed syllables, rests in pauses)") { audio, output, fps, seed, units };
+        command.SetAction(parse =>
+        {
+            var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(parse.GetValue(output)!));
+            if (File.Exists(folder)) throw new InputException(folder, "is a file; --out names a folder for N.npy files");
+            if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+                throw new InputException(folder, "folder is not empty (the official loader reads every file in it); choose a new folder");
+            double rate = parse.GetValue(fps);
+            if (!(rate > 0 && rate <= 120)) throw new InputException("--fps", $"{rate} is outside (0, 120]");
+            var (composition, report) = GestureSources.Compose(parse.GetValue(audio)!, rate, parse.GetValue(seed), parse.GetValue(units));
+            // Written beside a temporary name and renamed, so a failure leaves no half-written folder.
+            var temporary = folder + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+            NpyPoseWriter.WriteFolder(temporary, composition.Frames);
+            if (Directory.Exists(folder)) Directory.Delete(folder);
+            Directory.Move(temporary, folder);
+            var reportPath = folder + ".composition.json";
+            Inference.Pipeline.ClipRenderer.WriteAtomically(reportPath, path => File.WriteAllText(path, report.ToJsonString(Local.ReportJson.Indented)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{composition.Frames.Count} frames at {rate} fps, {composition.Gestures.Count} gestures on stressed syllables, seed {composition.Seed} -> {folder}/0..{composition.Frames.Count - 1}.npy and {reportPath}"));
+            return 0;
+        });
         return command;
     }
 

@@ -4,6 +4,7 @@ using EchoMimic.Core;
 using EchoMimic.Inference.DwPose;
 using EchoMimic.Core.Media;
 using EchoMimic.Inference.Media;
+using EchoMimic.Inference.Pose;
 
 namespace EchoMimic.Cli.Commands;
 
@@ -17,13 +18,15 @@ public sealed class PreviewCommand : ICliCommand
     {
         var image = new Option<string>("--image") { Description = "portrait", Required = true };
         var audio = new Option<string>("--audio") { Description = "speech (any format ffmpeg reads)", Required = true };
-        var pose = new Option<string>("--pose") { Description = "gesture: folder of N.npy frames or a .emgesture file", Required = true };
+        var pose = new Option<string>("--pose") { Description = "gesture: folder of N.npy frames, a .emgesture file, or compose (composed from the audio)", Required = true };
+        var seed = new Option<long>("--seed") { Description = "with --pose compose: the composer's seed (default: render's default seed)", DefaultValueFactory = _ => Inference.Pipeline.RenderSettings.Standard.Seed };
+        var units = new Option<string?>("--gesture-units") { Description = "with --pose compose: a folder of your own gesture units" };
         var output = new Option<string>("--out") { Description = "preview video (.mp4)", Required = true };
         var fps = new Option<double>("--fps") { Description = "frame rate (the render's)", DefaultValueFactory = _ => 24 };
         var size = new Option<int>("--size") { Description = "side of the square preview", DefaultValueFactory = _ => 768 };
         var retarget = new Option<bool>("--retarget") { Description = "fit the gesture to the portrait's body first (needs the DWPose models)" };
         var models = DwPoseOptions.Models();
-        var command = new Command("preview", "draw the gesture over the portrait with the audio, to check alignment before rendering") { image, audio, pose, output, fps, size, retarget, models };
+        var command = new Command("preview", "draw the gesture over the portrait with the audio, to check alignment before rendering") { image, audio, pose, output, fps, size, retarget, models, seed, units };
         command.SetAction(parse =>
         {
             var imagePath = parse.GetValue(image)!;
@@ -34,8 +37,18 @@ public sealed class PreviewCommand : ICliCommand
             int side = EvenSize(parse.GetValue(size));
             var portrait = ImageFile.Load(imagePath);
             double seconds = AudioSeconds(audioPath);
-            var sequence = GestureSources.Load(posePath, parse.GetValue(fps));
-            var frames = GestureSources.Frames(posePath, sequence);
+            GestureSequence sequence;
+            IReadOnlyList<PoseFrame> frames;
+            if (posePath == Core.Jobs.PoseSource.Compose)
+            {
+                frames = GestureSources.Compose(audioPath, parse.GetValue(fps), parse.GetValue(seed), parse.GetValue(units)).Composition.Frames;
+                sequence = GestureSequence.FromPoseFrames(frames, parse.GetValue(fps));
+            }
+            else
+            {
+                sequence = GestureSources.Load(posePath, parse.GetValue(fps));
+                frames = GestureSources.Frames(posePath, sequence);
+            }
             if (parse.GetValue(retarget))
             {
                 using var estimator = DwPoseOptions.Open(parse.GetValue(models));

@@ -28,7 +28,8 @@ public sealed class RenderCommand : ICliCommand
     {
         var image = new Option<string?>("--image") { Description = "reference portrait (PNG, JPEG, WebP); default: the bundled sample" };
         var audio = new Option<string?>("--audio") { Description = "speech (anything ffmpeg reads); default: the bundled sample" };
-        var pose = new Option<string?>("--pose") { Description = $"built-in gesture name ({string.Join(", ", GestureLibrary.Names)}), a folder of N.npy frames or a .emgesture file; default: {BundledSamples.DefaultGesture}" };
+        var pose = new Option<string?>("--pose") { Description = $"built-in gesture name ({string.Join(", ", GestureLibrary.Names)}), a folder of N.npy frames, a .emgesture file, or compose (a gesture composed from the speech); default: compose" };
+        var gestureUnits = new Option<string?>("--gesture-units") { Description = "with compose: a folder of your own gesture units (one sub-folder of N.npy files + phases.json each; docs/gestures.md)" };
         var output = new Option<string?>("--out") { Description = $"output MP4 (default: {DefaultOutput}); report.json is written beside it" };
         var weights = new Option<string?>("--weights") { Description = $"official pretrained_weights folder (default: ./{DefaultWeightsFolder} if it exists, else demo weights)" };
         var accelerated = new Option<bool>("--accelerated") { Description = "the accelerated pipeline (6 steps, CFG 1, *_acc checkpoints)" };
@@ -44,11 +45,11 @@ public sealed class RenderCommand : ICliCommand
         var segmentLength = new Option<int>("--segment-length") { Description = $"frames a segment owns (default {Core.Segments.SegmentPlanner.DefaultSegmentLength}; each renders {Core.Segments.SegmentPlanner.MinimumOverlap} more per seam)", DefaultValueFactory = _ => Core.Segments.SegmentPlanner.DefaultSegmentLength };
         var models = new Option<string?>("--models") { Description = $"DWPose models for the portrait check / --auto-fit / --retarget (default: WEIGHTS/dwpose, i.e. ./{DwPoseModelFiles.DefaultFolder}); without them the check is skipped" };
         var autoFit = new Option<bool>("--auto-fit") { Description = "fit the portrait to the official framing before rendering (as `ref fit`; needs the DWPose models)" };
-        var retarget = new Option<bool>("--retarget") { Description = "fit the gesture to the portrait's body (default: on for a gesture folder/file you pass, off for built-in gestures; needs the DWPose models)" };
+        var retarget = new Option<bool>("--retarget") { Description = "fit the gesture to the portrait's body (default: on for a gesture folder/file you pass and a composed one, off for built-in gestures; needs the DWPose models)" };
         var noRetarget = new Option<bool>("--no-retarget") { Description = "render the gesture as it is" };
         var command = new Command("render", "render a talking, gesturing video from a portrait, a speech clip and a gesture")
         {
-            image, audio, pose, output, weights, accelerated, steps, cfg, seed, width, height, fps, noise, precision, workers, segmentLength, models, autoFit, retarget, noRetarget,
+            image, audio, pose, output, weights, accelerated, steps, cfg, seed, width, height, fps, noise, precision, workers, segmentLength, models, autoFit, retarget, noRetarget, gestureUnits,
         };
         command.SetAction(parse =>
         {
@@ -63,6 +64,7 @@ public sealed class RenderCommand : ICliCommand
                 AutoFit = parse.GetValue(autoFit),
                 Retarget = parse.GetValue(retarget) ? true : null,
                 NoRetarget = parse.GetValue(noRetarget),
+                GestureUnits = parse.GetValue(gestureUnits),
             };
             return Run(options);
         });
@@ -93,6 +95,9 @@ public sealed class RenderCommand : ICliCommand
         /// <summary><c>--no-retarget</c> as given (contradicts <see cref="Retarget"/> = true).</summary>
         public bool NoRetarget { get; init; }
 
+        /// <summary>Extra gesture units for the composer (<c>--gesture-units</c>); null = the built-in units.</summary>
+        public string? GestureUnits { get; init; }
+
         /// <summary>How the preflight poses the portrait once the models are present (tests: synthetic keypoints); null = DWPose.</summary>
         public Func<DwPoseModelFiles, IPreflightPoser>? OpenPoser { get; init; }
     }
@@ -110,7 +115,7 @@ public sealed class RenderCommand : ICliCommand
             var request = Resolve(o, out var loadModels);
             var givenPose = request.PoseFolder;
             work = Directory.CreateTempSubdirectory("echomimic-preflight-").FullName;
-            request = RenderGesture.AsPoseFolder(request, work);
+            request = RenderGesture.AsPoseFolder(request, work, o.GestureUnits, out var composition);
             OrchestratedRender.Check(request, o.Workers, o.SegmentLength, cancellation.Token);
             // Preprocessing on the CLI side before the job is submitted (docs/gestures.md): the job gets its results as inputs.
             var preflight = PreflightCheck.Run(request, PreflightOptionsOf(o), work);
@@ -126,7 +131,7 @@ public sealed class RenderCommand : ICliCommand
                     .StartAsync(context => OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, new ConsoleRenderProgress(context), cancellation.Token))
                     .GetAwaiter().GetResult()
                 : OrchestratedRender.RunAsync(request, models, o.Workers, o.SegmentLength, null, cancellation.Token).GetAwaiter().GetResult();
-            PreflightArtefacts.Keep(preflight, result, givenPose);
+            PreflightArtefacts.Keep(preflight, result, givenPose, composition);
             AnsiConsole.MarkupLine($"[green]done[/] {Markup.Escape(result.Video)} ({result.Frames} frames in {result.Segments} segments on {o.Workers} worker(s), seam ratio {result.SeamRatio?.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, {result.WallSeconds:F1} s); report.json beside it");
             return 0;
         }
@@ -152,7 +157,9 @@ public sealed class RenderCommand : ICliCommand
     {
         if (o.Retarget == true && o.NoRetarget) throw new InputException("--retarget", "--retarget and --no-retarget contradict each other");
         var models = o.Models ?? Path.Combine(o.Weights ?? DefaultWeightsFolder, "dwpose");
-        return new PreflightOptions(models, o.AutoFit, o.NoRetarget ? false : o.Retarget, IsPath(o.Pose) && !IsBundled(o.Pose!)) { OpenPoser = o.OpenPoser };
+        // A composed gesture is drawn in the official framing and retargeted to the portrait like a user's gesture.
+        bool usersOrComposed = IsCompose(o.Pose) || (IsPath(o.Pose) && !IsBundled(o.Pose!));
+        return new PreflightOptions(models, o.AutoFit, o.NoRetarget ? false : o.Retarget, usersOrComposed) { OpenPoser = o.OpenPoser };
     }
 
     /// <summary>A path into the bundled samples' gestures (drawn in the official framing) counts as bundled.</summary>
@@ -160,6 +167,9 @@ public sealed class RenderCommand : ICliCommand
         new[] { BundledSamples.Find()?.Folder, Inference.RepositoryRoot.Find() is { } root ? Path.Combine(root, "samples") : null }
             .OfType<string>()
             .Any(samples => Path.GetFullPath(path).StartsWith(Path.GetFullPath(Path.Combine(samples, BundledSamples.GesturesFolder)) + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+
+    /// <summary>No --pose, or --pose compose: the gesture is composed from the speech.</summary>
+    private static bool IsCompose(string? pose) => pose is null || pose == Core.Jobs.PoseSource.Compose;
 
     private static bool IsPath(string? pose) =>
         pose is { } p && (Directory.Exists(p) || File.Exists(p) || p.Contains('/') || p.Contains('\\') || p.EndsWith(GestureFile.Extension, StringComparison.OrdinalIgnoreCase));
@@ -172,12 +182,15 @@ public sealed class RenderCommand : ICliCommand
             samples is null ? throw new InputException(flag, "no bundled samples found next to the binary; give the file") : pick(samples);
         var image = o.Image ?? Sample("--image", s => s.Portrait);
         var audio = o.Audio ?? Sample("--audio", s => s.Speech);
-        var pose = IsPath(o.Pose)
-            ? o.Pose!
-            : Sample("--pose", s => s.Gesture(o.Pose ?? BundledSamples.DefaultGesture));
-        if (File.Exists(pose) && !pose.EndsWith(GestureFile.Extension, StringComparison.OrdinalIgnoreCase))
-            throw new InputException(pose, $"not a gesture: expected a folder of N.npy frames or a {GestureFile.Extension} file");
-        if (!Directory.Exists(pose) && !File.Exists(pose)) throw new InputException(pose, "pose folder does not exist");
+        var pose = IsCompose(o.Pose) ? Core.Jobs.PoseSource.Compose
+            : IsPath(o.Pose) ? o.Pose!
+            : Sample("--pose", s => s.Gesture(o.Pose!));
+        if (pose != Core.Jobs.PoseSource.Compose)
+        {
+            if (File.Exists(pose) && !pose.EndsWith(GestureFile.Extension, StringComparison.OrdinalIgnoreCase))
+                throw new InputException(pose, $"not a gesture: expected a folder of N.npy frames or a {GestureFile.Extension} file");
+            if (!Directory.Exists(pose) && !File.Exists(pose)) throw new InputException(pose, "pose folder does not exist");
+        }
         if (!File.Exists(image) && !Directory.Exists(image)) throw new InputException(image, "image file does not exist");
         if (!File.Exists(audio) && !Directory.Exists(audio)) throw new InputException(audio, "audio file does not exist");
 

@@ -13,11 +13,14 @@ namespace EchoMimic.Cli.Local;
 public static class PreflightArtefacts
 {
     /// <param name="givenPose">The gesture as the user gave it (a <c>.emgesture</c> file is rendered from a temporary N.npy expansion).</param>
-    public static void Keep(PreflightResult preflight, OrchestratedRenderResult result, string givenPose)
+    /// <param name="composition">The composer's report section when the gesture was composed from the speech.</param>
+    public static void Keep(PreflightResult preflight, OrchestratedRenderResult result, string givenPose, JsonObject? composition = null)
     {
         var report = result.Report;
-        preflight.Report["gesture"]!["path"] = Path.GetFullPath(givenPose);
-        if (report["pose"] is JsonObject given) given["path"] = Path.GetFullPath(givenPose);
+        var givenPath = composition is null ? Path.GetFullPath(givenPose) : givenPose;
+        preflight.Report["gesture"]!["path"] = givenPath;
+        if (report["pose"] is JsonObject given) given["path"] = givenPath;
+        if (composition is not null) report["composition"] = composition;
         var directory = Path.GetDirectoryName(result.Video)!;
         var stem = Path.GetFileNameWithoutExtension(result.Video);
         if (preflight.FittedImage is { } fitted)

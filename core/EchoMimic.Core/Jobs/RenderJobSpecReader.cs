@@ -102,7 +102,13 @@ public static partial class RenderJobSpecReader
     {
         var reference = ReadUploadPath(inputs, "reference", ImageExtensions);
         var audio = ReadUploadPath(inputs, "audio", AudioExtensions);
-        var pose = inputs.RequiredObject("pose");
+        var pose = inputs.OptionalObject("pose");
+        if (pose is null)
+        {
+            inputs.RejectUnknownFields();
+            return new JobInputs(reference, audio, PoseSource.Composed);
+        }
+
         var gesture = pose.OptionalString("gesture", 64);
         var folder = pose.OptionalString("folder");
         if ((gesture is null) == (folder is null))

@@ -6,6 +6,7 @@ using EchoMimic.Core;
 using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Ports;
 using EchoMimic.Inference.Audio;
+using EchoMimic.Inference.Gestures.Composition;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Inference.Pose;
 
@@ -13,8 +14,8 @@ namespace EchoMimic.Inference.Jobs;
 
 /// <summary>
 /// The engine side of the Prepare activity (<see cref="IJobPreparer"/>): downloads the job's inputs, checks them,
-/// runs whisper once over the whole audio file (segments take slices of its per-frame chunks), fits the gesture to
-/// the audio by ping-pong and draws one pose map per frame, and VAE-encodes the reference once. Everything is stored
+/// runs whisper once over the whole audio file (segments take slices of its per-frame chunks), composes the gesture
+/// from the speech (pose source <c>compose</c>) or fits the given one to the audio by ping-pong, and draws one pose map per frame, and VAE-encodes the reference once. Everything is stored
 /// under <c>work/prepared/{input hash}</c> (<see cref="PreparedBlobs"/>), so a repeated Prepare, or another job with
 /// the same inputs, size, fps and weights, reuses it.
 /// </summary>
@@ -44,7 +45,9 @@ public sealed class EngineJobPreparer(PipelineModels models, IBlobStore blobs, s
             }
             else
             {
-                poseSha = Sha256(Encoding.UTF8.GetBytes("gesture:" + spec.Inputs.Pose.Gesture));
+                // A composed gesture depends on the seed too (the audio is hashed on its own).
+                poseSha = Sha256(Encoding.UTF8.GetBytes("gesture:" + spec.Inputs.Pose.Gesture +
+                    (spec.Inputs.Pose.Gesture == PoseSource.Compose ? ":" + GestureComposer.SeedOf(settings.Seed).ToString(CultureInfo.InvariantCulture) : "")));
             }
 
             var referenceSha = RenderReport.Sha256OfFile(image);
@@ -87,7 +90,8 @@ public sealed class EngineJobPreparer(PipelineModels models, IBlobStore blobs, s
             clock.Restart();
         }
 
-        using var inputs = JobInputFiles.Read(image, audio, poseFolder, spec.Inputs.Pose.Gesture, s.Width, s.Height, s.Fps, cancellationToken);
+        using var inputs = JobInputFiles.Read(image, audio, poseFolder, spec.Inputs.Pose.Gesture, s.Width, s.Height, s.Fps, cancellationToken,
+            GestureComposer.SeedOf(s.Seed));
         var deviations = new List<string>
         {
             "float32 inference (official: fp16 on CUDA)",

@@ -1,5 +1,7 @@
 using EchoMimic.Core;
+using EchoMimic.Core.Jobs;
 using EchoMimic.Inference.Audio;
+using EchoMimic.Inference.Gestures.Composition;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Inference.Pose;
 using EchoMimic.Inference.Samples;
@@ -31,14 +33,21 @@ public sealed class JobInputFiles : IDisposable
 
     public double AudioSeconds => Samples.Length / (double)AudioFileDecoder.SampleRate;
 
-    /// <summary>Reads and checks the inputs; <paramref name="poseFolder"/> or else <paramref name="gestureName"/> (a built-in gesture).</summary>
+    /// <summary>
+    /// Reads and checks the inputs; <paramref name="poseFolder"/> or else <paramref name="gestureName"/>: a built-in
+    /// gesture, or <see cref="PoseSource.Compose"/>, a gesture composed from the audio with <paramref name="composeSeed"/>.
+    /// </summary>
     public static JobInputFiles Read(string image, string audio, string? poseFolder, string? gestureName, int width, int height, double fps,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int composeSeed = 0)
     {
         if (width <= 0 || width % 8 != 0) throw new InputException("width", $"{width} is not a positive multiple of 8");
         if (height <= 0 || height % 8 != 0) throw new InputException("height", $"{height} is not a positive multiple of 8");
-        IReadOnlyList<PoseFrame> gesture;
-        if (poseFolder is not null)
+        IReadOnlyList<PoseFrame>? gesture = null;
+        if (poseFolder is null && gestureName == PoseSource.Compose)
+        {
+            // Composed below, once the audio is decoded.
+        }
+        else if (poseFolder is not null)
         {
             gesture = NpyPoseReader.ReadFolder(poseFolder);
         }
@@ -51,7 +60,7 @@ public sealed class JobInputFiles : IDisposable
             throw new InputException(gestureName ?? "pose", $"unknown gesture (built-in: {string.Join(", ", GestureLibrary.Names)})");
         }
 
-        if (gesture.Count == 0) throw new InputException(poseFolder ?? gestureName!, "gesture has no frames");
+        if (gesture is { Count: 0 }) throw new InputException(poseFolder ?? gestureName!, "gesture has no frames");
         var (picture, _, _) = ReferenceImage.Load(image, width, height);
         try
         {
@@ -61,6 +70,7 @@ public sealed class JobInputFiles : IDisposable
                 throw new InputException(audio, $"audio is too short ({samples.Length * 1000.0 / AudioFileDecoder.SampleRate:F0} ms) for one video frame at {fps} fps");
             }
 
+            gesture ??= GestureComposer.Compose(samples, fps, (int)Math.Ceiling(samples.Length / (double)AudioFileDecoder.SampleRate * fps), composeSeed).Frames;
             return new JobInputFiles(picture, samples, gesture);
         }
         catch

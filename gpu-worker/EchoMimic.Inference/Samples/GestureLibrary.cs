@@ -64,7 +64,7 @@ public static class GestureLibrary
         return frames;
     }
 
-    private static PoseFrame ToFrame(int index, Point2[] leftHand, Point2[] rightHand)
+    internal static PoseFrame ToFrame(int index, Point2[] leftHand, Point2[] rightHand)
     {
         var hands = new double[2 * 21 * 2];
         var scores = new double[2 * 21];
