@@ -32,7 +32,7 @@ public sealed class RenderJobSchemaTests
         var top = schema.EnumerateObject().Select(p => p.Name).Order().ToArray();
         Assert.Equal(["idempotencyKey", "inputs", "metadata", "output", "schemaVersion", "settings", "webhook"], top);
         var settings = schema.GetProperty("settings").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order();
-        Assert.Equal(["cfg", "fps", "height", "mode", "seed", "steps", "width"], settings);
+        Assert.Equal(["cfg", "fps", "height", "mode", "precision", "seed", "steps", "width"], settings);
 
         // The full sample uses every field the schema declares; the reader accepts it.
         _ = Jobs.RenderJobSpecReader.Read(SpecSamples.Full);

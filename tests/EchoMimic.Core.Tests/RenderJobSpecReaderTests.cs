@@ -34,7 +34,7 @@ public sealed class RenderJobSpecReaderTests
         var spec = RenderJobSpecReader.Read(SpecSamples.Full);
 
         // infer_acc.py: cfg 1.0; steps overridden to 8.
-        Assert.Equal(new RenderSettings(RenderMode.Accelerated, 8, 1.0, 7, 512, 640, 25), spec.Settings);
+        Assert.Equal(new RenderSettings(RenderMode.Accelerated, 8, 1.0, 7, 512, 640, 25) { Precision = Precision.Bf16 }, spec.Settings);
         Assert.Equal("uploads/job1/pose/", spec.Inputs.Pose.Folder);
         Assert.Equal(new Uri("https://hooks.example.com/echo"), spec.WebhookUrl);
         Assert.Equal("acme", spec.Metadata["customer"]);
@@ -57,6 +57,31 @@ public sealed class RenderJobSpecReaderTests
     }
 
     [Theory]
+    [InlineData("bf16", Precision.Bf16)]
+    [InlineData("fp16", Precision.Fp16)]
+    [InlineData("fp32", Precision.Fp32)]
+    public void Precision_is_read_and_written_back(string text, Precision expected)
+    {
+        var json = $$$"""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"precision":"{{{text}}}"}}""";
+
+        var spec = RenderJobSpecReader.Read(json);
+        var again = RenderJobSpecReader.Read(RenderJobSpecReader.Write(spec));
+
+        Assert.Equal(expected, spec.Settings.Precision);
+        Assert.Equal(expected, again.Settings.Precision);
+        Assert.Contains($"\"precision\":\"{text}\"", RenderJobSpecReader.Write(spec), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Precision_left_out_is_the_workers_choice()
+    {
+        var spec = RenderJobSpecReader.Read(SpecSamples.Minimal);
+
+        Assert.Null(spec.Settings.Precision);
+        Assert.DoesNotContain("precision", RenderJobSpecReader.Write(spec), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{", "job.json", "is not valid JSON")]
     [InlineData("[]", "job.json", "must be a JSON object")]
     [InlineData("""{"inputs":{}}""", "job.json:schemaVersion", "is required")]
@@ -76,6 +101,7 @@ public sealed class RenderJobSpecReaderTests
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"width":500}}""", "job.json:settings.width", "multiple of 8")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"mode":"fast"}}""", "job.json:settings.mode", "'standard', 'accelerated' or 'preview'")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"seed":-5}}""", "job.json:settings.seed", "between 0 and")]
+    [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"settings":{"precision":"int8"}}""", "job.json:settings.precision", "must be fp32, bf16 or fp16")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"output":{"name":"../x.mp4"}}""", "job.json:output.name", "ending in .mp4")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"webhook":{"url":"ftp://x/y"}}""", "job.json:webhook.url", "http or https")]
     [InlineData("""{"schemaVersion":1,"inputs":{"reference":"uploads/a.png","audio":"uploads/a.wav","pose":{"gesture":"x"}},"metadata":{"n":1}}""", "job.json:metadata.n", "must be a string")]

@@ -21,7 +21,7 @@ internal static class SpecSamples
             "audio": "uploads/job1/speech.mp3",
             "pose": { "folder": "uploads/job1/pose/" }
           },
-          "settings": { "mode": "accelerated", "steps": 8, "seed": 7, "width": 512, "height": 640, "fps": 25 },
+          "settings": { "mode": "accelerated", "steps": 8, "seed": 7, "width": 512, "height": 640, "fps": 25, "precision": "bf16" },
           "output": { "name": "hello.mp4" },
           "webhook": { "url": "https://hooks.example.com/echo" },
           "metadata": { "customer": "acme", "order": "42" },

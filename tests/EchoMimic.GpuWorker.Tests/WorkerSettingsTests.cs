@@ -55,6 +55,18 @@ public sealed class WorkerSettingsTests
         Assert.Equal(9090, settings.HealthPort);
     }
 
+    [Fact]
+    public void Precision_is_read_from_the_environment_or_left_to_the_device()
+    {
+        Assert.Null(Read(Bicep()).Precision);
+        var env = Bicep();
+        env["EchoMimic__Worker__Precision"] = "BF16";
+        Assert.Equal(Core.Jobs.Precision.Bf16, Read(env).Precision);
+        env["EchoMimic__Worker__Precision"] = "half8";
+        var error = Assert.Throws<InputException>(() => Read(env));
+        Assert.Equal("EchoMimic__Worker__Precision", error.Input);
+    }
+
     [Theory]
     [InlineData("EchoMimic__Storage__AccountName")]
     [InlineData("EchoMimic__ServiceBus__FullyQualifiedNamespace")]

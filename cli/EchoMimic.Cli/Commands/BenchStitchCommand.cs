@@ -88,7 +88,7 @@ public sealed class BenchStitchCommand : IBenchmarkCommand
 
     private static async Task FfmpegAsync(CancellationToken ct, params string[] arguments)
     {
-        var info = new ProcessStartInfo(EchoMimic.Core.Media.MediaTools.Ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var info = new ProcessStartInfo(Core.Media.MediaTools.Ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[] { "-v", "error", "-y" }.Concat(arguments)) info.ArgumentList.Add(argument);
         using var process = Process.Start(info) ?? throw new InvalidOperationException("ffmpeg did not start");
         var error = process.StandardError.ReadToEndAsync(ct);

@@ -29,6 +29,8 @@ public sealed class CampaignCommand : ICliCommand
         {
             var path = parse.GetValue(manifest)!;
             if (!File.Exists(path)) throw new InputException(path, "manifest file does not exist");
+            if (new FileInfo(path).Length > RequestBody.MaxCampaignBytes)
+                throw new InputException(path, $"is larger than {RequestBody.MaxCampaignBytes >> 20} MiB, the API's limit for a campaign");
             var format = Path.GetExtension(path).ToLowerInvariant() switch
             {
                 ".csv" => "csv",

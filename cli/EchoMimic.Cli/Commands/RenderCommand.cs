@@ -2,8 +2,11 @@ using System.CommandLine;
 using EchoMimic.Cli.Local;
 using EchoMimic.Core;
 using EchoMimic.Inference.DwPose;
+using EchoMimic.Core.Jobs;
 using EchoMimic.Core.Media;
+using RenderSettings = EchoMimic.Inference.Pipeline.RenderSettings;
 using EchoMimic.Inference.Pipeline;
+using EchoMimic.Inference.Torch;
 using EchoMimic.Inference.Samples;
 using Spectre.Console;
 
@@ -35,6 +38,7 @@ public sealed class RenderCommand : ICliCommand
         var width = new Option<int?>("--width") { Description = "video width, a multiple of 8 (default 768; demo weights 256)" };
         var height = new Option<int?>("--height") { Description = "video height, a multiple of 8 (default 768; demo weights 256)" };
         var fps = new Option<double?>("--fps") { Description = "frames per second (default 24)" };
+        var precision = new Option<string?>("--precision") { Description = "networks in fp32, bf16 or fp16 (default: bf16 on CPUs with AVX-512 BF16, else fp32; fp16 on CUDA); scheduler and latents stay float32" };
         var noise = new Option<string?>("--noise") { Description = "official (one draw for the clip, as infer.py) or per-frame (keyed by seed and frame; what cloud segments use)" };
         var workers = new Option<int>("--workers") { Description = "in-process workers rendering segments in parallel (default 1)", DefaultValueFactory = _ => 1 };
         var segmentLength = new Option<int>("--segment-length") { Description = $"frames a segment owns (default {Core.Segments.SegmentPlanner.DefaultSegmentLength}; each renders {Core.Segments.SegmentPlanner.MinimumOverlap} more per seam)", DefaultValueFactory = _ => Core.Segments.SegmentPlanner.DefaultSegmentLength };
@@ -44,7 +48,7 @@ public sealed class RenderCommand : ICliCommand
         var noRetarget = new Option<bool>("--no-retarget") { Description = "render the gesture as it is" };
         var command = new Command("render", "render a talking, gesturing video from a portrait, a speech clip and a gesture")
         {
-            image, audio, pose, output, weights, accelerated, steps, cfg, seed, width, height, fps, noise, workers, segmentLength, models, autoFit, retarget, noRetarget,
+            image, audio, pose, output, weights, accelerated, steps, cfg, seed, width, height, fps, noise, precision, workers, segmentLength, models, autoFit, retarget, noRetarget,
         };
         command.SetAction(parse =>
         {
@@ -52,6 +56,7 @@ public sealed class RenderCommand : ICliCommand
                 parse.GetValue(weights), parse.GetValue(accelerated), parse.GetValue(steps), parse.GetValue(cfg), parse.GetValue(seed),
                 parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(noise))
             {
+                Precision = parse.GetValue(precision),
                 Workers = parse.GetValue(workers),
                 SegmentLength = parse.GetValue(segmentLength),
                 Models = parse.GetValue(models),
@@ -70,6 +75,9 @@ public sealed class RenderCommand : ICliCommand
     {
         /// <summary>In-process workers (issue 10: <c>--workers N</c>, default 1).</summary>
         public int Workers { get; init; } = 1;
+
+        /// <summary><c>--precision fp32|bf16|fp16</c>; null = the device default (TorchPrecision.DefaultFor).</summary>
+        public string? Precision { get; init; }
 
         public int SegmentLength { get; init; } = Core.Segments.SegmentPlanner.DefaultSegmentLength;
 
@@ -203,7 +211,14 @@ public sealed class RenderCommand : ICliCommand
         if (!(settings.GuidanceScale >= 0)) throw new InputException("--cfg", $"{settings.GuidanceScale} must be >= 0");
 
         if (weightsDir is not null) PretrainedWeights.Require(weightsDir, accelerated);
-        loadModels = demo ? () => DemoWeights.Create() : () => PretrainedWeights.Load(weightsDir!, accelerated);
+        var requested = o.Precision is { } p ? PrecisionNames.Parse(p, "--precision") : (Precision?)null;
+        var (precision, reason) = TorchPrecision.Resolve(requested, $"--precision {o.Precision}", TorchSharp.torch.CPU);
+        loadModels = () =>
+        {
+            var loaded = demo ? DemoWeights.Create().ToPrecision(precision) : PretrainedWeights.Load(weightsDir!, accelerated, precision);
+            loaded.PrecisionReason = reason;
+            return loaded;
+        };
         return new RenderRequest(image, audio, pose, o.Output ?? DefaultOutput, settings);
     }
 }

@@ -56,7 +56,7 @@ public sealed class ServeCommand : ICliCommand
             var webhookSecret = parse.GetValue(secret) ?? Environment.GetEnvironmentVariable("ECHOMIMIC_WEBHOOK_SECRET");
             var printSecret = webhookSecret is null;
             webhookSecret ??= WebhookSigner.NewSecret();
-            EchoMimic.Core.Media.MediaTools.RequireFfmpeg();
+            Core.Media.MediaTools.RequireFfmpeg();
             await StorageReachability.RequireAsync(connectionString, cancellationToken).ConfigureAwait(false);
 
             // Our own SIGINT/SIGTERM handling (see ShutdownSignal): the stop sequence below runs to its end.

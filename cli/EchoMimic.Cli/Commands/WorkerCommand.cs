@@ -42,7 +42,7 @@ public sealed class WorkerCommand : ICliCommand
             };
             settings.Validate();
             // Prepare, Stitch and Preview run ffmpeg; without it or the storage account nothing can be done.
-            EchoMimic.Core.Media.MediaTools.RequireFfmpeg();
+            Core.Media.MediaTools.RequireFfmpeg();
             await StorageReachability.RequireAsync(settings.ConnectionString, cancellationToken).ConfigureAwait(false);
             return await StorageWorkers.RunAsync(settings, Console.Out, cancellationToken).ConfigureAwait(false);
         });

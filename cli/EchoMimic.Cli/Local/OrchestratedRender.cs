@@ -50,7 +50,7 @@ public static class OrchestratedRender
         await using var runtime = await LocalRuntime.StartAsync(models, workers, s.Noise,
             (worker, task, done, total) => progress?.Step(worker, task.Segment.Index, done, total), cancellationToken).ConfigureAwait(false);
         var jobId = JobIds.Fresh("render", Random.Shared);
-        var spec = await UploadAsync(runtime.Blobs, jobId, request, cancellationToken).ConfigureAwait(false);
+        var spec = await UploadAsync(runtime.Blobs, jobId, request, models.Precision, cancellationToken).ConfigureAwait(false);
         var options = RenderJobOptions.Default with
         {
             SegmentLength = segmentLength,
@@ -103,7 +103,7 @@ public static class OrchestratedRender
     }
 
     /// <summary>Uploads the inputs under uploads/{job}/ as a caller of the cloud would, and returns the job's spec.</summary>
-    private static async Task<RenderJobSpec> UploadAsync(IBlobStore blobs, string jobId, RenderRequest request, CancellationToken cancellationToken)
+    private static async Task<RenderJobSpec> UploadAsync(IBlobStore blobs, string jobId, RenderRequest request, Precision precision, CancellationToken cancellationToken)
     {
         var reference = new BlobPath(BlobContainers.Uploads, $"{jobId}/reference{SafeExtension(request.Image)}");
         var audio = new BlobPath(BlobContainers.Uploads, $"{jobId}/audio{SafeExtension(request.Audio)}");
@@ -117,7 +117,7 @@ public static class OrchestratedRender
 
         var s = request.Settings;
         var settings = new Core.Jobs.RenderSettings(s.Accelerated ? RenderMode.Accelerated : RenderMode.Standard, s.Steps, s.GuidanceScale, s.Seed,
-            s.Width, s.Height, (int)s.Fps);
+            s.Width, s.Height, (int)s.Fps) { Precision = precision };
         return new RenderJobSpec(new JobInputs(reference.ToString(), audio.ToString(), new PoseSource(null, $"{BlobContainers.Uploads}/{jobId}/pose/")),
             settings, OutputName, null, new Dictionary<string, string>(), null);
     }

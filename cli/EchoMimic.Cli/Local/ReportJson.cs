@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EchoMimic.Core.Jobs;
 using EchoMimic.Inference.Jobs;
 using EchoMimic.Inference.Pipeline;
 using EchoMimic.Orchestration.RenderJobs;
@@ -23,6 +24,7 @@ public static class ReportJson
         var deviations = prepared.Deviations.ToList();
         if (s.Noise == NoiseMode.PerFrame) deviations.Add("per-frame noise keyed by (seed, frame): differs from the official video for the same seed");
         if (!s.Accelerated && !s.ClassifierFreeGuidance) deviations.Add("standard pipeline without CFG (official infer.py crashes with cfg <= 1)");
+        if (models.Precision != Precision.Fp16) deviations.Add($"networks in {models.Precision.Name()} (official: float16, weight_dtype fp16)");
         if (outcome.Segments.Count > 1)
         {
             deviations.Add($"denoised as {outcome.Segments.Count} segments of ~{options.SegmentLength} frames with {options.Overlap} frames of overlap each side, " +
@@ -42,6 +44,8 @@ public static class ReportJson
             Seed = s.Seed,
             Noise = s.Noise == NoiseMode.Official ? "official" : "per-frame",
             Schedule = s.Accelerated ? "accelerated" : "standard",
+            Precision = models.Precision.Name(),
+            PrecisionReason = models.PrecisionReason,
             Steps = s.Steps,
             Cfg = s.GuidanceScale,
             Width = s.Width,

@@ -28,7 +28,7 @@ public static class ServeApi
             JobStart start;
             try
             {
-                start = RenderJobIntake.AcceptJob(await ReadBodyAsync(request, ct), "request body", starter.Options, jobId: null, Random.Shared);
+                start = RenderJobIntake.AcceptJob(await RequestBody.ReadAsync(request.Body, RequestBody.MaxJobBytes, ct), "request body", starter.Options, jobId: null, Random.Shared);
             }
             catch (InputException e)
             {
@@ -103,7 +103,7 @@ public static class ServeApi
         {
             try
             {
-                var submission = CampaignSubmission.Read(await ReadBodyAsync(request, ct), request.ContentType);
+                var submission = CampaignSubmission.Read(await RequestBody.ReadAsync(request.Body, RequestBody.MaxCampaignBytes, ct), request.ContentType);
                 var start = RenderJobIntake.AcceptCampaign(submission.Manifest, submission.ManifestFileName, submission.Defaults?.GetRawText(),
                     submission.CampaignId, submission.MaxConcurrentRows ?? DefaultCampaignConcurrency, submission.WebhookUrl,
                     starter.Options, Random.Shared);
@@ -136,10 +136,4 @@ public static class ServeApi
 
     private static IResult NotFound(string what) =>
         Results.Json(new ErrorResponse($"{what} not found"), MessageJson.Options, statusCode: 404);
-
-    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var reader = new StreamReader(request.Body);
-        return await reader.ReadToEndAsync(ct).ConfigureAwait(false);
-    }
 }

@@ -17,6 +17,9 @@ public static partial class CampaignManifestReader
 {
     public const int MaxRows = 10_000;
 
+    /// <summary>A key given twice is ambiguous (which value wins differs between JSON readers): refused.</summary>
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     private static readonly Dictionary<string, string> ShortNames = new(StringComparer.Ordinal)
     {
         ["reference"] = "inputs.reference",
@@ -102,7 +105,7 @@ public static partial class CampaignManifestReader
 
         try
         {
-            return JsonNode.Parse(defaultsJson) as JsonObject
+            return JsonNode.Parse(defaultsJson, documentOptions: StrictJson) as JsonObject
                 ?? throw new InputException($"{source}:defaults", "must be a JSON object");
         }
         catch (JsonException e)
@@ -167,7 +170,7 @@ public static partial class CampaignManifestReader
             JsonNode? node;
             try
             {
-                node = JsonNode.Parse(line);
+                node = JsonNode.Parse(line, documentOptions: StrictJson);
             }
             catch (JsonException e)
             {

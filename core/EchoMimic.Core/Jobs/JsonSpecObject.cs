@@ -53,7 +53,13 @@ internal sealed class JsonSpecObject
             throw new InputException(FieldPath(name), $"must be a string, got {Describe(value)}");
         }
 
-        var text = value.GetString()!;
+        var text = ReadText(value, FieldPath(name));
+        if (text.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format))
+        {
+            var bad = text.First(c => char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format);
+            throw new InputException(FieldPath(name), $"must not hold control or formatting characters (found U+{(int)bad:X4})");
+        }
+
         if (text.Length == 0)
         {
             throw new InputException(FieldPath(name), "must not be empty");
@@ -65,6 +71,19 @@ internal sealed class JsonSpecObject
         }
 
         return text;
+    }
+
+    /// <summary>A JSON string's text; an escaped lone surrogate (<c>"\ud800"</c>) is no Unicode text and is refused.</summary>
+    public static string ReadText(JsonElement value, string field)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InputException(field, "is not valid Unicode text (an unpaired surrogate escape)");
+        }
     }
 
     public string RequiredString(string name, int maxLength = 2048) =>

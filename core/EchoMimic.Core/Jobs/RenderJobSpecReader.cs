@@ -22,7 +22,7 @@ public static partial class RenderJobSpecReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -150,6 +150,18 @@ public static partial class RenderJobSpecReader
             throw new InputException(field, $"'{text}' must be in the '{BlobContainers.Uploads}' container");
         }
 
+        // Percent-escapes are decoded by some tools and not by others ("%2e%2e" is ".." to a URL decoder): refused.
+        if (text.Contains('%', StringComparison.Ordinal))
+        {
+            throw new InputException(field, $"'{text}' must not hold '%' (write the blob name unescaped)");
+        }
+
+        var fileName = path.Name[(path.Name.LastIndexOf('/') + 1)..];
+        if (fileName.StartsWith('.'))
+        {
+            throw new InputException(field, $"'{text}' needs a file name before its extension");
+        }
+
         return path;
     }
 
@@ -182,6 +194,9 @@ public static partial class RenderJobSpecReader
             Width = (int)(settings.OptionalInteger("width", 64, 2048) ?? defaults.Width),
             Height = (int)(settings.OptionalInteger("height", 64, 2048) ?? defaults.Height),
             Fps = (int)(settings.OptionalInteger("fps", 1, 60) ?? defaults.Fps),
+            Precision = settings.OptionalString("precision") is { } precisionText
+                ? PrecisionNames.Parse(precisionText, settings.FieldPath("precision"))
+                : null,
         };
 
         // The VAE downsamples by 8 (official pipeline_echomimicv2: latents are height // 8 × width // 8).
@@ -220,7 +235,7 @@ public static partial class RenderJobSpecReader
                 throw new InputException(field, $"must be a string, got {JsonSpecObject.Describe(property.Value)}");
             }
 
-            var value = property.Value.GetString()!;
+            var value = JsonSpecObject.ReadText(property.Value, field);
             if (value.Length > 1024)
             {
                 throw new InputException(field, $"must be at most 1024 characters, got {value.Length}");
@@ -237,9 +252,9 @@ public static partial class RenderJobSpecReader
         return result;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,63}\z")]
     private static partial Regex GesturePattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,123}\.mp4$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,123}\.mp4\z")]
     private static partial Regex OutputNamePattern();
 }

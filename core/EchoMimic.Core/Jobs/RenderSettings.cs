@@ -13,6 +13,12 @@ public sealed record RenderSettings(
     int Height,
     int Fps)
 {
+    /// <summary>
+    /// The networks' precision the job asks for; null: the worker's own setting (<c>EchoMimic__Worker__Precision</c>),
+    /// else the device's default (fp16 on CUDA; bf16 on CPUs with AVX-512 BF16, else fp32).
+    /// </summary>
+    public Precision? Precision { get; init; }
+
     public static RenderSettings Standard { get; } = new(RenderMode.Standard, 30, 2.5, 420, 768, 768, 24);
 
     public static RenderSettings Accelerated { get; } = new(RenderMode.Accelerated, 6, 1.0, 420, 768, 768, 24);

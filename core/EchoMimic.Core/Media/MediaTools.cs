@@ -1,4 +1,3 @@
-using EchoMimic.Core;
 
 namespace EchoMimic.Core.Media;
 

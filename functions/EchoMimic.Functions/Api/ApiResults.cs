@@ -18,9 +18,6 @@ internal static class ApiResults
 
     public static ObjectResult Conflict(string why) => Json(StatusCodes.Status409Conflict, new ErrorResponse(why));
 
-    public static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var reader = new StreamReader(request.Body);
-        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public static Task<string> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken) =>
+        RequestBody.ReadAsync(request.Body, maxBytes, cancellationToken);
 }

@@ -27,7 +27,7 @@ public sealed class CampaignsApi(JobStarter starter, IOptions<EchoMimicSettings>
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            var body = await ApiResults.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await ApiResults.ReadBodyAsync(request, RequestBody.MaxCampaignBytes, cancellationToken).ConfigureAwait(false);
             var submission = CampaignSubmission.Read(body, request.ContentType);
             // The same acceptance as `echomimic serve`: every row validated, ids checked, before anything starts.
             var start = RenderJobIntake.AcceptCampaign(submission.Manifest, submission.ManifestFileName, submission.Defaults?.GetRawText(),

@@ -29,7 +29,7 @@ public sealed class JobsApi(JobStarter starter, IJobIndex index, IOptions<EchoMi
         try
         {
             // The same acceptance as `echomimic serve`: validation, and an id derived from the idempotency key.
-            start = RenderJobIntake.AcceptJob(await ApiResults.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false),
+            start = RenderJobIntake.AcceptJob(await ApiResults.ReadBodyAsync(request, RequestBody.MaxJobBytes, cancellationToken).ConfigureAwait(false),
                 "request body", settings.Value.ToRenderJobOptions(), jobId: null, Random.Shared);
         }
         catch (InputException e)

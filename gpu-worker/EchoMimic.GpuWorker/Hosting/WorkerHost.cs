@@ -5,7 +5,9 @@ using Azure.Storage.Queues;
 using EchoMimic.Worker.Stitching;
 using EchoMimic.Worker;
 using EchoMimic.Inference.Jobs;
+using EchoMimic.Core.Jobs;
 using EchoMimic.Inference.Pipeline;
+using EchoMimic.Inference.Torch;
 using EchoMimic.Infrastructure.Azure;
 using Microsoft.Extensions.Logging;
 
@@ -32,16 +34,19 @@ public sealed class WorkerHost(WorkerSettings settings, HealthEndpoint health)
     {
         var (device, reason) = WorkerDevice.Resolve(settings.Device);
         Console.Error.WriteLine($"worker: device {device} ({reason})");
+        var (precision, precisionReason) = TorchPrecision.Resolve(settings.Precision, $"{TorchPrecision.Variable}={settings.Precision?.Name()}", device);
+        Console.Error.WriteLine($"worker: networks in {precision.Name()} ({precisionReason})");
         PipelineModels models;
         if (settings.DemoWeights)
         {
             Console.Error.WriteLine("worker: DEMO weights (random, deterministic): output is not a real rendering");
-            models = DemoWeights.Create();
+            models = DemoWeights.Create().ToPrecision(precision);
         }
         else
         {
-            models = PretrainedWeights.Load(settings.WeightsDirectory, settings.AcceleratedWeights);
+            models = PretrainedWeights.Load(settings.WeightsDirectory, settings.AcceleratedWeights, precision);
         }
+        models.PrecisionReason = precisionReason;
 
         try
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using EchoMimic.Core;
+using EchoMimic.Core.Jobs;
+using EchoMimic.Inference.Torch;
 
 namespace EchoMimic.GpuWorker.Hosting;
 
@@ -35,6 +37,12 @@ public sealed record WorkerSettings(
 
     /// <summary><c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>, or null: cuda when available (<see cref="WorkerDevice"/>).</summary>
     public string? Device { get; init; }
+
+    /// <summary>
+    /// <c>EchoMimic__Worker__Precision</c>: fp32, bf16 or fp16, or null for the device's default (fp16 on CUDA; bf16 on
+    /// CPUs with AVX-512 BF16, else fp32). Segments of a job that names another precision fail with a message naming it.
+    /// </summary>
+    public Precision? Precision { get; init; }
 
     /// <summary>
     /// Create storage containers/queues on first use: false by default, because in Azure bicep creates them and the
@@ -103,6 +111,7 @@ public sealed record WorkerSettings(
             Optional("HOSTNAME") ?? Environment.MachineName)
         {
             Device = WorkerDevice.Validate(Optional(WorkerDevice.Variable)),
+            Precision = Optional(TorchPrecision.Variable) is { } precision ? PrecisionNames.Parse(precision, TorchPrecision.Variable) : null,
             Provision = Flag(ProvisionVariable),
         };
     }

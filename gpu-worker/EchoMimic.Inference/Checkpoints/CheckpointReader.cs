@@ -1,3 +1,4 @@
+using EchoMimic.Core;
 using System.Buffers.Binary;
 using static TorchSharp.torch;
 
@@ -8,7 +9,8 @@ namespace EchoMimic.Inference.Checkpoints;
 /// container, and safetensors files, without Python. Mirrors torch/serialization.py <c>torch.load</c>: the zip
 /// container's <c>data.pkl</c> or the legacy format's five pickles are unpickled by <see cref="PickleMachine"/>,
 /// storages become <see cref="TorchStorage"/> records pointing into the file, and tensors are rebuilt as lazy
-/// <c>as_strided</c> views (<see cref="LazyTensor"/>).
+/// <c>as_strided</c> views (<see cref="LazyTensor"/>). A file that does not parse is an <see cref="InputException"/>
+/// naming it.
 /// </summary>
 public static class CheckpointReader
 {
@@ -25,11 +27,23 @@ public static class CheckpointReader
             if (LooksLikeSafetensors(file)) return OpenSafetensors(file);
             return OpenLegacy(file);
         }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            file.Dispose();
+            throw Malformed(path, e);
+        }
         catch
         {
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A file that is not what its header claims is the user's input error: one message naming the file.</summary>
+    internal static InputException Malformed(string path, Exception e)
+    {
+        var problem = e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;
+        return new InputException(path, $"malformed checkpoint: {problem}");
     }
 
     private static Checkpoint OpenZip(CheckpointFileHandle file)

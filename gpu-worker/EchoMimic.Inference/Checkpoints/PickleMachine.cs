@@ -52,21 +52,21 @@ public sealed class PickleMachine
 
                 case (byte)'q': memo[r.Byte()] = Peek(); break;                 // BINPUT
                 case (byte)'r': memo[r.UInt32()] = Peek(); break;               // LONG_BINPUT
-                case (byte)'p': memo[long.Parse(r.Line())] = Peek(); break;     // PUT
+                case (byte)'p': memo[TextLong(r.Line(), opcodeAt)] = Peek(); break; // PUT
                 case 0x94: memo[memo.Count] = Peek(); break;                    // MEMOIZE
                 case (byte)'h': stack.Add(Get(r.Byte())); break;                // BINGET
                 case (byte)'j': stack.Add(Get(r.UInt32())); break;              // LONG_BINGET
-                case (byte)'g': stack.Add(Get(long.Parse(r.Line()))); break;    // GET
+                case (byte)'g': stack.Add(Get(TextLong(r.Line(), opcodeAt))); break; // GET
 
                 case (byte)'K': stack.Add((long)r.Byte()); break;               // BININT1
                 case (byte)'M': stack.Add((long)r.UInt16()); break;             // BININT2
                 case (byte)'J': stack.Add((long)r.Int32()); break;              // BININT
                 case 0x8a: stack.Add(Long(r.Bytes(r.Byte()))); break;           // LONG1
                 case 0x8b: stack.Add(Long(r.Bytes(r.Int32()))); break;          // LONG4
-                case (byte)'I': stack.Add(TextInt(r.Line())); break;            // INT (also 00/01 = False/True)
-                case (byte)'L': stack.Add(BigOrLong(BigInteger.Parse(r.Line().TrimEnd('L')))); break; // LONG
+                case (byte)'I': stack.Add(TextInt(r.Line(), opcodeAt)); break;  // INT (also 00/01 = False/True)
+                case (byte)'L': stack.Add(BigOrLong(TextBig(r.Line().TrimEnd('L'), opcodeAt))); break; // LONG
                 case (byte)'G': stack.Add(BinaryPrimitives.ReadDoubleBigEndian(r.Bytes(8))); break;   // BINFLOAT: big-endian
-                case (byte)'F': stack.Add(double.Parse(r.Line(), System.Globalization.CultureInfo.InvariantCulture)); break;
+                case (byte)'F': stack.Add(double.TryParse(r.Line(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var f) ? f : throw Bad(opcodeAt, "FLOAT is not a number")); break;
                 case (byte)'N': stack.Add(null); break;                         // NONE
                 case 0x88: stack.Add(true); break;                              // NEWTRUE
                 case 0x89: stack.Add(false); break;                             // NEWFALSE
@@ -175,17 +175,27 @@ public sealed class PickleMachine
 
     private static object Key(object? key, int at) => key ?? throw Bad(at, "None as a dict key is not supported");
 
-    private static object TextInt(string text) => text switch
+    private static object TextInt(string text, int at) => text switch
     {
         "00" => false,
         "01" => true,
-        _ => BigOrLong(BigInteger.Parse(text)),
+        _ => BigOrLong(TextBig(text, at)),
     };
+
+    /// <summary>Protocol 0's decimal text arguments; a malformed one is a malformed file, not a crash.</summary>
+    private static BigInteger TextBig(string text, int at) =>
+        BigInteger.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value : throw Bad(at, $"'{text}' is not an integer");
+
+    private static long TextLong(string text, int at) =>
+        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value : throw Bad(at, $"'{text}' is not a memo index");
 
     /// <summary>LONG1/LONG4: little-endian two's complement of n bytes (the legacy magic number needs 10).</summary>
     private static object Long(ReadOnlySpan<byte> bytes) => bytes.Length == 0 ? 0L : BigOrLong(new BigInteger(bytes, isUnsigned: false, isBigEndian: false));
 
-    private static object BigOrLong(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+    // The cast to object matters: "cond ? (long)v : v" has type BigInteger and would box every value as one.
+    private static object BigOrLong(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     private static InvalidDataException Bad(int at, string problem) => new($"pickle byte {at}: {problem}");
 
@@ -215,7 +225,7 @@ public sealed class PickleMachine
         private ReadOnlySpan<byte> Take(int n)
         {
             if (n < 0) throw Bad(Position, "negative length");
-            if (Position + n > _data.Length) throw new EndOfStreamException($"pickle byte {Position}: pickle ends early");
+            if (n > _data.Length - Position) throw new EndOfStreamException($"pickle byte {Position}: pickle ends early");
             var span = _data.Slice(Position, n);
             Position += n;
             return span;

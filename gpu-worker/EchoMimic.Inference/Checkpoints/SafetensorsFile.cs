@@ -30,6 +30,11 @@ public sealed class SafetensorsFile : IDisposable
             Metadata = header.Metadata;
             Entries = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
         }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            _file.Dispose();
+            throw CheckpointReader.Malformed(path, e);
+        }
         catch
         {
             _file.Dispose();

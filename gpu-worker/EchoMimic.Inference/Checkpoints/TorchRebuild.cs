@@ -21,8 +21,22 @@ internal static class TorchRebuild
         "torch._tensor._rebuild_from_type_v2" when args.Count >= 3 && args[0] is PickleGlobal inner && args[2] is PickleTuple innerArgs => Reduce(inner, innerArgs),
         "torch.Size" => args.Count == 1 ? args[0] : null,
         "builtins.set" or "__builtin__.set" or "builtins.frozenset" => args.Count == 1 && args[0] is List<object?> items ? items : new List<object?>(),
-        _ => null,
+        _ when IsInert(callable) => null,
+        // What torch.load(weights_only=True) refuses: a pickle that calls os.system, eval, getattr, ... is no
+        // checkpoint. Nothing is ever run here, but such a file is hostile or broken and is refused, naming the call.
+        _ => throw new InvalidDataException($"the pickle calls {callable.FullName}, which no checkpoint needs (refused, as torch.load(weights_only=True) does)"),
     };
+
+    private static readonly HashSet<string> InertBuiltins = new(StringComparer.Ordinal)
+    {
+        "dict", "list", "tuple", "frozenset", "set", "int", "float", "complex", "str", "bytes", "bytearray", "bool", "slice", "range",
+    };
+
+    /// <summary>Callables a saved model may name that carry data only (torch and numpy types, codecs.encode of protocol 2 bytes, the argparse.Namespace of training scripts).</summary>
+    private static bool IsInert(PickleGlobal callable) =>
+        callable.Module is "torch" or "collections" or "_codecs" or "numpy" || callable.FullName == "argparse.Namespace"
+        || callable.Module.StartsWith("torch.", StringComparison.Ordinal) || callable.Module.StartsWith("numpy.", StringComparison.Ordinal)
+        || (callable.Module is "builtins" or "__builtin__" && InertBuiltins.Contains(callable.Name));
 
     private static LazyTensor Tensor(PickleTuple args, TorchSharp.torch.ScalarType? dtype)
     {

@@ -92,7 +92,7 @@ public static class WeightsCheck
             keys = new Dictionary<string, LazyTensor>(StringComparer.Ordinal);
             foreach (var (k, t) in state) keys[k] = t;
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or NotSupportedException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or NotSupportedException or InputException)
         {
             return report with { Error = ex.Message };
         }

@@ -38,19 +38,22 @@ internal static class ZipDirectory
         if (eocd >= 20 && BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(eocd - 20)) == Zip64Locator)
         {
             var zip64EndOffset = BinaryPrimitives.ReadInt64LittleEndian(tail.AsSpan(eocd - 20 + 8));
+            if (zip64EndOffset < 0 || zip64EndOffset > length - 56) throw new InvalidDataException($"{file.Path}: ZIP64 end record lies outside the file");
             var record = file.ReadBytes(zip64EndOffset, 56);
             if (BinaryPrimitives.ReadUInt32LittleEndian(record) != Zip64End) throw new InvalidDataException($"{file.Path}: bad ZIP64 end record");
             count = BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(32));
             directorySize = BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(40));
             directoryOffset = BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(48));
         }
-        if (directoryOffset + directorySize > length) throw new InvalidDataException($"{file.Path}: zip central directory lies outside the file");
+        if (directoryOffset < 0 || directorySize < 0 || directoryOffset > length - directorySize || directorySize > int.MaxValue)
+            throw new InvalidDataException($"{file.Path}: zip central directory lies outside the file");
 
         var directory = file.ReadBytes(directoryOffset, checked((int)directorySize));
         var entries = new List<ZipEntry>((int)Math.Min(count, 1 << 20));
         var p = 0;
         for (long e = 0; e < count; e++)
         {
+            if (p > directory.Length - 46) throw new InvalidDataException($"{file.Path}: zip central directory ends inside entry {e} of {count}");
             var h = directory.AsSpan(p);
             if (BinaryPrimitives.ReadUInt32LittleEndian(h) != CentralHeader) throw new InvalidDataException($"{file.Path}: bad zip central directory entry {e}");
             int method = BinaryPrimitives.ReadUInt16LittleEndian(h[10..]);
@@ -60,9 +63,12 @@ internal static class ZipDirectory
             int extraLength = BinaryPrimitives.ReadUInt16LittleEndian(h[30..]);
             int commentLength = BinaryPrimitives.ReadUInt16LittleEndian(h[32..]);
             long localOffset = BinaryPrimitives.ReadUInt32LittleEndian(h[42..]);
+            if (46 + nameLength + extraLength > h.Length) throw new InvalidDataException($"{file.Path}: zip central directory ends inside entry {e}");
             var name = Encoding.UTF8.GetString(h.Slice(46, nameLength));
             ApplyZip64Extra(h.Slice(46 + nameLength, extraLength), ref size, ref compressed, ref localOffset);
-            entries.Add(new ZipEntry(name, method, compressed, size, DataStart(file, localOffset, name)));
+            var entry = new ZipEntry(name, method, compressed, size, DataStart(file, localOffset, name));
+            CheckSizes(file, entry);
+            entries.Add(entry);
             p += 46 + nameLength + extraLength + commentLength;
         }
         return entries;
@@ -87,8 +93,24 @@ internal static class ZipDirectory
         }
     }
 
+    /// <summary>
+    /// The directory's sizes are claims: an entry's bytes must lie inside the file, a stored entry is as long as its
+    /// data, and a deflated one cannot expand more than deflate's maximum ratio (1032:1), so no reader sizes a
+    /// buffer from a lie.
+    /// </summary>
+    private static void CheckSizes(CheckpointFileHandle file, ZipEntry entry)
+    {
+        if (entry.CompressedSize < 0 || entry.Size < 0 || entry.DataStart > file.Length - entry.CompressedSize)
+            throw new InvalidDataException($"{file.Path}: zip entry {entry.Name} runs past the end of the file");
+        if (entry.Method == 0 && entry.Size != entry.CompressedSize)
+            throw new InvalidDataException($"{file.Path}: stored zip entry {entry.Name} claims {entry.Size} bytes but holds {entry.CompressedSize}");
+        if (entry.Method == 8 && entry.Size > entry.CompressedSize * 1032 + 1024)
+            throw new InvalidDataException($"{file.Path}: zip entry {entry.Name} claims {entry.Size} bytes from {entry.CompressedSize} compressed, more than deflate can expand");
+    }
+
     private static long DataStart(CheckpointFileHandle file, long localOffset, string name)
     {
+        if (localOffset < 0 || localOffset > file.Length - 30) throw new InvalidDataException($"{file.Path}: zip entry {name} starts outside the file");
         var local = file.ReadBytes(localOffset, 30);
         if (BinaryPrimitives.ReadUInt32LittleEndian(local) != LocalHeader) throw new InvalidDataException($"{file.Path}: bad local header for zip entry {name}");
         int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(local.AsSpan(26));

@@ -13,6 +13,9 @@ namespace EchoMimic.Inference.DwPose;
 public static class GestureFile
 {
     public const string Extension = ".emgesture";
+    /// <summary>Ten hours at 24 fps: more frames than any speech clip a job takes.</summary>
+    public const int MaxFrames = 864_000;
+
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("EMGEST01");
 
     public static void Write(string path, GestureSequence sequence)
@@ -50,8 +53,10 @@ public static class GestureFile
             int count = reader.ReadInt32();
             double fps = reader.ReadDouble();
             int points = reader.ReadInt32();
-            if (count < 0 || points != PersonPose.Points || !(fps > 0)) throw new InvalidDataException($"bad header (frames {count}, fps {fps}, points {points})");
-            var frames = new List<GestureFrame>(count);
+            if (count is < 1 or > MaxFrames || points != PersonPose.Points || !(fps > 0) || !double.IsFinite(fps) || fps > 1000)
+                throw new InvalidDataException($"bad header (frames {count}, fps {fps}, points {points})");
+            // No capacity from the header: the count is a claim, the frames are what the stream really holds.
+            var frames = new List<GestureFrame>();
             for (int i = 0; i < count; i++)
             {
                 bool interpolated = reader.ReadByte() == 1;
@@ -63,6 +68,8 @@ public static class GestureFile
                     xy[p * 2 + 1] = reader.ReadSingle();
                     scores[p] = reader.ReadSingle();
                 }
+                if (!xy.All(double.IsFinite) || !scores.All(float.IsFinite))
+                    throw new InvalidDataException($"frame {i} holds NaN or infinite coordinates or scores");
                 frames.Add(new GestureFrame(xy, scores, interpolated));
             }
             return new GestureSequence(fps, frames);

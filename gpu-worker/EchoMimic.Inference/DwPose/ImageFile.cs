@@ -8,9 +8,7 @@ public static class ImageFile
 {
     public static RgbImage Load(string path)
     {
-        if (!File.Exists(path)) throw new InputException(path, "image file does not exist");
-        using var bitmap = SKBitmap.Decode(path);
-        if (bitmap is null) throw new InputException(path, "not a readable image (PNG, JPEG, WebP, BMP, GIF)");
+        using var bitmap = Pipeline.PortraitDecoder.Decode(path);
         using var rgba = bitmap.Copy(SKColorType.Rgba8888) ?? throw new InputException(path, "image pixel format cannot be converted to RGB");
         var source = rgba.GetPixelSpan();
         var pixels = new byte[rgba.Width * rgba.Height * 3];

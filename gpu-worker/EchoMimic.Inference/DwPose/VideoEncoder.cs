@@ -24,7 +24,7 @@ public sealed class VideoEncoder : IDisposable
         _output = output;
         var folder = Path.GetDirectoryName(Path.GetFullPath(output));
         if (folder is not null) Directory.CreateDirectory(folder);
-        var start = new ProcessStartInfo(EchoMimic.Core.Media.MediaTools.Ffmpeg) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Core.Media.MediaTools.Ffmpeg) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
         var args = new List<string> { "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}", "-r", fps.ToString(CultureInfo.InvariantCulture), "-i", "-" };
         if (audio is not null) args.AddRange(["-i", audio]);
         args.AddRange(["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"]);

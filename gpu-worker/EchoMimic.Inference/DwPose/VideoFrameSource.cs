@@ -31,8 +31,8 @@ public sealed class VideoFrameSource
     {
         if (!File.Exists(path)) throw new InputException(path, "video file does not exist");
         if (fps is <= 0 or > 240) throw new InputException("--fps", "must be between 0 and 240");
-        EchoMimic.Core.Media.MediaTools.RequireFfmpeg();
-        var (code, output, error) = Run(EchoMimic.Core.Media.MediaTools.Ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height:format=duration", "-of", "default=noprint_wrappers=1", path]);
+        Core.Media.MediaTools.RequireFfmpeg();
+        var (code, output, error) = Run(Core.Media.MediaTools.Ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height:format=duration", "-of", "default=noprint_wrappers=1", path]);
         var values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1]);
         if (code != 0 || !values.TryGetValue("width", out var w) || !values.TryGetValue("height", out var h)
@@ -45,7 +45,7 @@ public sealed class VideoFrameSource
     /// <summary>Frames in order; decoding runs in ffmpeg's own process, so it overlaps with whatever consumes them.</summary>
     public IEnumerable<RgbImage> Frames(CancellationToken cancellation = default)
     {
-        var start = new ProcessStartInfo(EchoMimic.Core.Media.MediaTools.Ffmpeg) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Core.Media.MediaTools.Ffmpeg) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "-v", "error", "-nostdin", "-i", Path, "-vf", string.Create(CultureInfo.InvariantCulture, $"fps={Fps}"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-" })
             start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("ffmpeg could not be started");

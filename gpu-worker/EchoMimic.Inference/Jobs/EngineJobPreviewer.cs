@@ -88,7 +88,7 @@ public sealed class EngineJobPreviewer(IBlobStore blobs, string? scratchRoot = n
     private async Task EncodeAsync(PreparedJob prepared, byte[] portrait, string audio, int width, int height, string output,
         CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(EchoMimic.Core.Media.MediaTools.Ffmpeg)
+        var info = new ProcessStartInfo(Core.Media.MediaTools.Ffmpeg)
         {
             RedirectStandardInput = true,
             RedirectStandardError = true,
@@ -133,7 +133,7 @@ public sealed class EngineJobPreviewer(IBlobStore blobs, string? scratchRoot = n
 
     private static async Task RunAsync(string[] arguments, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(EchoMimic.Core.Media.MediaTools.Ffmpeg) { RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Core.Media.MediaTools.Ffmpeg) { RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

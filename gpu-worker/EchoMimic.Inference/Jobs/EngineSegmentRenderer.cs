@@ -3,7 +3,10 @@ using System.Globalization;
 using EchoMimic.Core.Messages;
 using EchoMimic.Core.Ports;
 using EchoMimic.Inference.Audio;
+using EchoMimic.Core.Jobs;
+using RenderSettings = EchoMimic.Inference.Pipeline.RenderSettings;
 using EchoMimic.Inference.Pipeline;
+using EchoMimic.Inference.Torch;
 using static TorchSharp.torch;
 
 namespace EchoMimic.Inference.Jobs;
@@ -31,6 +34,11 @@ public sealed class EngineSegmentRenderer(PipelineModels models, NoiseMode noise
         var task = request.Task;
         var prepared = request.Prepared;
         var settings = EngineSettings.From(task.Settings, Noise);
+        if (task.Settings.Precision is { } asked && asked != models.Precision)
+        {
+            throw new InvalidOperationException($"the job asks for {asked.Name()} networks; this worker's are {models.Precision.Name()} " +
+                $"(set {TorchPrecision.Variable}={asked.Name()} on the worker, or leave settings.precision out of the job)");
+        }
         int start = task.Segment.RenderStart, count = task.Segment.RenderedFrames;
         if (start < 0 || count <= 0 || task.Segment.RenderEnd > prepared.FrameCount)
         {
@@ -101,7 +109,7 @@ public sealed class EngineSegmentRenderer(PipelineModels models, NoiseMode noise
     /// <summary>Frames as <c>save_videos_grid</c> converts them ((x * 255) truncated to uint8), losslessly encoded.</summary>
     private static void WriteClip(Tensor video, string path, RenderSettings settings, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(EchoMimic.Core.Media.MediaTools.Ffmpeg)
+        var info = new ProcessStartInfo(Core.Media.MediaTools.Ffmpeg)
         {
             RedirectStandardInput = true,
             RedirectStandardError = true,

@@ -24,7 +24,8 @@ public static class InputPreparation
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         // Inputs are decoded on the CPU; the networks may live elsewhere (PipelineModels.MoveTo).
-        return (models.Vae.EncodeMean(referenceTensor.to(models.Device)) * models.VaeScale).MoveToOuterDisposeScope();
+        // The VAE runs in the models' precision; the prepared latents are float32 (the UNets cast them on entry).
+        return (models.Vae.EncodeMean(referenceTensor.to(models.Device)).to_type(ScalarType.Float32) * models.VaeScale).MoveToOuterDisposeScope();
     }
 
     /// <summary>The pose encoder on the whole (1, 3, L, H, W) pose-map tensor (official: once, before the loop).</summary>
@@ -32,7 +33,9 @@ public static class InputPreparation
     {
         using var noGrad = no_grad();
         // The moved copy (on another device) belongs to the caller's dispose scope; on the same device it is the input.
-        return models.PoseEncoder.forward(poseMaps.to(models.Device));
+        // The pose encoder runs in the models' precision; the prepared features are float32 (exact for bf16/fp16).
+        var features = models.PoseEncoder.forward(poseMaps.to(models.Device));
+        return features.dtype == ScalarType.Float32 ? features : features.to_type(ScalarType.Float32);
     }
 
     /// <summary>

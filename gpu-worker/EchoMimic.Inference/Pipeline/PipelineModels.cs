@@ -1,6 +1,8 @@
 using System.Text.Json;
 using TorchSharp;
+using EchoMimic.Core.Jobs;
 using EchoMimic.Inference.Checkpoints;
+using EchoMimic.Inference.Torch;
 using EchoMimic.Inference.Networks.PoseEncoding;
 using EchoMimic.Inference.Networks.Unet;
 using EchoMimic.Inference.Networks.Unet3d;
@@ -31,6 +33,15 @@ public sealed class PipelineModels : IDisposable
     /// <summary>Where the networks' parameters live (built and loaded on the CPU; <see cref="MoveTo"/> places them).</summary>
     public Device Device { get; private set; } = CPU;
 
+    /// <summary>
+    /// The dtype of the VAE, both UNets and the pose encoder (<see cref="ToPrecision"/>). Whisper stays float32 (the
+    /// official pipeline loads it apart from the half-precision networks), and so do the scheduler and the latents.
+    /// </summary>
+    public Precision Precision { get; private set; } = Precision.Fp32;
+
+    /// <summary>Why <see cref="Precision"/> was chosen (a flag, a setting, the device default), for logs and reports.</summary>
+    public string? PrecisionReason { get; set; }
+
     /// <summary>VAE latent scale (0.18215 for sd-vae-ft-mse).</summary>
     public double VaeScale => Vae.Config.ScalingFactor;
 
@@ -47,9 +58,10 @@ public sealed class PipelineModels : IDisposable
     };
 
     /// <summary>A pipeline fixture's networks with its <c>param.&lt;module&gt;.*</c> weights, loaded strictly.</summary>
-    public static PipelineModels FromFixture(Parity.Fixture fixture)
+    public static PipelineModels FromFixture(Parity.Fixture fixture, Precision precision = Precision.Fp32)
     {
-        var models = FromModuleConfigs(fixture.Config.GetProperty("modules"), fixture.Path);
+        // Cast before the weights are copied in: each tensor converts on copy.
+        var models = FromModuleConfigs(fixture.Config.GetProperty("modules"), fixture.Path).ToPrecision(precision);
         StateDictLoader.Load(models.Vae, fixture.StateDict("vae."), sourceName: fixture.Path);
         StateDictLoader.Load(models.ReferenceUnet, fixture.StateDict("reference_unet."), sourceName: fixture.Path);
         StateDictLoader.Load(models.DenoisingUnet, fixture.StateDict("denoising_unet."), sourceName: fixture.Path);
@@ -73,6 +85,30 @@ public sealed class PipelineModels : IDisposable
         PoseEncoder.to(device);
         Whisper.to(device);
         Device = device;
+        return this;
+    }
+
+    /// <summary>
+    /// Casts the VAE, both UNets and the pose encoder (parameters and buffers) to <paramref name="precision"/>, one
+    /// network after the other. Loaders that know the precision up front cast each network before its checkpoint is
+    /// read instead (<see cref="PretrainedWeights.Load"/>), so the weights never exist in float32 first.
+    /// </summary>
+    public PipelineModels ToPrecision(Precision precision)
+    {
+        if (precision == Precision) return this;
+        var dtype = precision.ToScalarType();
+        Vae.to(dtype);
+        ReferenceUnet.to(dtype);
+        DenoisingUnet.to(dtype);
+        PoseEncoder.to(dtype);
+        Precision = precision;
+        return this;
+    }
+
+    /// <summary>Records the precision a loader built the networks in (they are already of that dtype).</summary>
+    internal PipelineModels BuiltIn(Precision precision)
+    {
+        Precision = precision;
         return this;
     }
 

@@ -1,4 +1,7 @@
 using EchoMimic.Core;
+using TorchSharp;
+using EchoMimic.Core.Jobs;
+using EchoMimic.Inference.Torch;
 using EchoMimic.Inference.Checkpoints;
 using EchoMimic.Inference.Networks.PoseEncoding;
 using EchoMimic.Inference.Networks.Unet;
@@ -31,18 +34,25 @@ public static class PretrainedWeights
         throw new InputException(directory, $"weights folder fails `weights check` for the {(accelerated ? "accelerated" : "standard")} pipeline: {string.Join(", ", problems)} missing or wrong (run `echomimic weights check {directory}` for details)");
     }
 
-    public static PipelineModels Load(string directory, bool accelerated)
+    /// <summary>
+    /// Builds the networks in <paramref name="precision"/> (each cast right after it is built, before the next one is
+    /// built) and reads every checkpoint tensor straight into its parameter, converting dtype per tensor: the weights
+    /// never exist as a full float32 copy. Whisper stays float32.
+    /// </summary>
+    public static PipelineModels Load(string directory, bool accelerated, Precision precision = Precision.Fp32)
     {
         Require(directory, accelerated);
+        var dtype = precision.ToScalarType();
         var models = new PipelineModels
         {
-            Vae = new AutoencoderKL(VaeConfig.Official),
-            ReferenceUnet = new ReferenceUNet2D(UNet2DConfig.Official),
-            DenoisingUnet = new EmoUNet3D(EmoUNet3DConfig.Official),
-            PoseEncoder = new PoseEncoder(PoseEncoderConfig.Official),
+            Vae = new AutoencoderKL(VaeConfig.Official).to(dtype),
+            ReferenceUnet = new ReferenceUNet2D(UNet2DConfig.Official).to(dtype),
+            DenoisingUnet = new EmoUNet3D(EmoUNet3DConfig.Official).to(dtype),
+            PoseEncoder = new PoseEncoder(PoseEncoderConfig.Official).to(dtype),
             Whisper = new WhisperAudioEncoder(WhisperEncoderConfig.Official),
             Identity = Path.GetFullPath(directory) + (accelerated ? " (accelerated)" : " (standard)"),
         };
+        models.BuiltIn(precision);
         using (var vae = DiffusersFolder.Open(Path.Combine(directory, WeightsCheck.VaeFolder)))
             StateDictLoader.Load(models.Vae, vae.StateDict(), sourceName: vae.WeightsFile);
         using (var reference = CheckpointReader.Open(Path.Combine(directory, "reference_unet.pth")))

@@ -17,15 +17,7 @@ public static class ReferenceImage
     /// <summary>Reads and resizes the image; returns (H, W, 3) uint8 RGB and the original size.</summary>
     public static (Tensor Image, int OriginalWidth, int OriginalHeight) Load(string path, int width, int height)
     {
-        if (Directory.Exists(path)) throw new InputException(path, "is a folder, not an image file");
-        if (!File.Exists(path)) throw new InputException(path, "image file does not exist");
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputException(path, $"cannot read image ({e.Message})"); }
-        if (bytes.Length == 0) throw new InputException(path, "image file is empty (zero bytes)");
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data) ?? throw new InputException(path, "is not a readable image (PNG, JPEG or WebP expected)");
-        using var decoded = SKBitmap.Decode(codec) ?? throw new InputException(path, "image data is damaged and cannot be decoded");
+        using var decoded = PortraitDecoder.Decode(path);
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         using var image = SKImage.FromBitmap(decoded);
         var sampling = new SKSamplingOptions(SKCubicResampler.CatmullRom);

@@ -19,6 +19,11 @@ public sealed record RenderReport
     public required long Seed { get; init; }
     public required string Noise { get; init; }
     public required string Schedule { get; init; }
+
+    /// <summary>The networks' precision (fp32, bf16, fp16) and why it was chosen; scheduler and latents are float32.</summary>
+    public string? Precision { get; init; }
+
+    public string? PrecisionReason { get; init; }
     public required int Steps { get; init; }
     public required double Cfg { get; init; }
     public required int Width { get; init; }

@@ -124,7 +124,8 @@ public sealed class SegmentRenderer
         for (int f = 0; f < frames; f++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            decoded.Add(_models.Vae.Decode(scaled.select(2, f)));
+            // The VAE runs in the models' precision; frames are gathered in float32.
+            decoded.Add(_models.Vae.Decode(scaled.select(2, f)).to_type(ScalarType.Float32));
             FrameDecoded?.Invoke(f, frames);
         }
         var video = stack(decoded, 2);

@@ -188,7 +188,7 @@ internal sealed class NpyPickle
 
     private ReadOnlySpan<byte> Take(int n)
     {
-        if (n < 0 || _pos + n > _data.Length) throw Bad("pickle is truncated");
+        if (n < 0 || n > _data.Length - _pos) throw Bad("pickle is truncated");
         var span = _data.AsSpan(_pos, n);
         _pos += n;
         return span;

@@ -17,8 +17,8 @@ public static class SpeechSynthesizer
         var wav = Path.Combine(Path.GetTempPath(), $"echomimic-speech-{Guid.NewGuid():N}.wav");
         try
         {
-            Run(EchoMimic.Core.Media.MediaTools.EspeakNg, ["-v", "en-us", "-s", "175", "-w", wav, text]);
-            Run(EchoMimic.Core.Media.MediaTools.Ffmpeg, ["-hide_banner", "-loglevel", "error", "-y", "-i", wav, "-ac", "1", "-ar", "22050", "-c:a", "aac", "-b:a", "48k", "-movflags", "+faststart", outputM4a]);
+            Run(Core.Media.MediaTools.EspeakNg, ["-v", "en-us", "-s", "175", "-w", wav, text]);
+            Run(Core.Media.MediaTools.Ffmpeg, ["-hide_banner", "-loglevel", "error", "-y", "-i", wav, "-ac", "1", "-ar", "22050", "-c:a", "aac", "-b:a", "48k", "-movflags", "+faststart", outputM4a]);
         }
         finally
         {

@@ -20,7 +20,7 @@ public sealed class Mp4Writer : IDisposable
     {
         Path = path;
         _frameBytes = width * height * 3;
-        var info = new ProcessStartInfo(EchoMimic.Core.Media.MediaTools.Ffmpeg)
+        var info = new ProcessStartInfo(Core.Media.MediaTools.Ffmpeg)
         {
             RedirectStandardInput = true,
             RedirectStandardError = true,

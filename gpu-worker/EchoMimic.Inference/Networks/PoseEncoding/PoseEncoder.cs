@@ -48,7 +48,7 @@ public sealed class PoseEncoder : ExplicitModule<Tensor, Tensor>
         long b = conditioning.shape[0], f = conditioning.shape[2];
         // Every official conv is an InflatedConv3d (a 2-D conv per frame) and SiLU is pointwise, so folding the frames
         // into the batch once, for the whole stack, is the same computation as folding around each conv.
-        var x = conditioning.permute(0, 2, 1, 3, 4).reshape(b * f, conditioning.shape[1], conditioning.shape[3], conditioning.shape[4]);
+        var x = conditioning.to_type(_convIn.weight!.dtype).permute(0, 2, 1, 3, 4).reshape(b * f, conditioning.shape[1], conditioning.shape[3], conditioning.shape[4]);
         x = nn.functional.silu(_convIn.forward(x));
         foreach (var block in _blocks) x = nn.functional.silu(block.forward(x));
         x = _convOut.forward(x);

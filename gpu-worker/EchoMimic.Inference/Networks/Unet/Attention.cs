@@ -7,8 +7,8 @@ namespace EchoMimic.Inference.Networks.Unet;
 /// <summary>
 /// diffusers <c>Attention</c> as the official UNets build it: <c>to_q</c>, <c>to_k</c>, <c>to_v</c> without bias,
 /// <c>to_out.0</c> with bias (<c>to_out.1</c> is a parameterless dropout). Heads split the last dimension in
-/// contiguous chunks; scores are scaled by 1/sqrt(head_dim), softmax over keys, no mask. Computed with
-/// scaled_dot_product_attention, which equals the classic softmax(q kT) v path within float32 rounding.
+/// contiguous chunks; scores are scaled by 1/sqrt(head_dim), softmax over keys, no mask. Computed by
+/// <see cref="AttentionKernels"/> (scaled_dot_product_attention, or chunked matmul + softmax where that is faster).
 /// </summary>
 public class Attention : nn.Module
 {
@@ -58,7 +58,7 @@ public class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         long batch = q.shape[0], tokens = q.shape[1];
-        var output = nn.functional.scaled_dot_product_attention(SplitHeads(q), SplitHeads(k), SplitHeads(v));
+        var output = AttentionKernels.Attend(SplitHeads(q), SplitHeads(k), SplitHeads(v));
         var merged = output.transpose(1, 2).reshape(batch, tokens, InnerDim);
         return _toOut.forward(merged).MoveToOuterDisposeScope();
     }

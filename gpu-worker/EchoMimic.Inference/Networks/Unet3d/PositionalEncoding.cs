@@ -10,8 +10,6 @@ namespace EchoMimic.Inference.Networks.Unet3d;
 /// </summary>
 public sealed class PositionalEncoding : nn.Module
 {
-    private readonly Tensor _pe;
-
     public int MaxLength { get; }
 
     public PositionalEncoding(int dim, int maxLength, Device? device = null) : base(nameof(PositionalEncoding))
@@ -19,11 +17,11 @@ public sealed class PositionalEncoding : nn.Module
         MaxLength = maxLength;
         var position = arange(maxLength, dtype: ScalarType.Float32, device: device).unsqueeze(1);
         var divTerm = (arange(0, dim, 2, dtype: ScalarType.Float32, device: device) * (-Math.Log(10000.0) / dim)).exp();
-        _pe = zeros([1, maxLength, dim], device: device);
+        var pe = zeros([1, maxLength, dim], device: device);
         var angles = position * divTerm;
-        _pe[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, null, 2)] = angles.sin();
-        _pe[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(1, null, 2)] = angles.cos()[TensorIndex.Colon, TensorIndex.Slice(0, dim / 2)];
-        register_buffer("pe", _pe);
+        pe[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, null, 2)] = angles.sin();
+        pe[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(1, null, 2)] = angles.cos()[TensorIndex.Colon, TensorIndex.Slice(0, dim / 2)];
+        register_buffer("pe", pe);
     }
 
     // The buffer is registered explicitly under its official name.
@@ -35,7 +33,8 @@ public sealed class PositionalEncoding : nn.Module
         long frames = x.shape[1];
         if (frames > MaxLength)
             throw new ArgumentException($"{frames} frames exceed the motion modules' temporal_position_encoding_max_len {MaxLength}", nameof(x));
-        using var slice = _pe[TensorIndex.Colon, TensorIndex.Slice(0, frames)];
+        // Read through the registry: module.to(dtype or device) replaces the buffer tensor.
+        using var slice = get_buffer("pe")![TensorIndex.Colon, TensorIndex.Slice(0, frames)];
         return x + slice;
     }
 }

@@ -39,11 +39,14 @@ public sealed class AutoencoderKL : ExplicitModule<Tensor, Tensor>
         }
     }
 
+    /// <summary>The parameters' dtype: inputs are cast to it (the pipeline keeps its own tensors in float32).</summary>
+    public ScalarType DType => _decoder.parameters().First().dtype;
+
     /// <summary><c>vae.encode(x).latent_dist</c>: image (b, 3, H, W) in [-1, 1] -> mean, clamped logvar and std (b, 4, H/8, W/8).</summary>
     public LatentDistribution Encode(Tensor image)
     {
         using var scope = NewDisposeScope();
-        var moments = _encoder.forward(image);
+        var moments = _encoder.forward(image.to_type(DType));
         if (_quantConv is not null) moments = _quantConv.forward(moments);
         var parts = moments.chunk(2, 1);
         var mean = parts[0].contiguous();
@@ -63,7 +66,8 @@ public sealed class AutoencoderKL : ExplicitModule<Tensor, Tensor>
     public Tensor Decode(Tensor latents)
     {
         using var scope = NewDisposeScope();
-        var z = _postQuantConv is null ? latents : _postQuantConv.forward(latents);
+        var z = latents.to_type(DType);
+        if (_postQuantConv is not null) z = _postQuantConv.forward(z);
         return _decoder.forward(z).MoveToOuterDisposeScope();
     }
 

@@ -1,4 +1,7 @@
+using EchoMimic.Core.Jobs;
 using EchoMimic.Inference.Checkpoints;
+using EchoMimic.Inference.Torch;
+using TorchSharp;
 using EchoMimic.Inference.Networks.Unet3d;
 using static TorchSharp.torch;
 
@@ -9,14 +12,17 @@ namespace EchoMimic.Inference.Parity.Checks;
 /// with the fixture's latents, timestep, audio and pose features and the given reader bank
 /// (<c>input.bank.&lt;reader block path&gt;.&lt;i&gt;</c>, float16, already CFG-duplicated); output <c>noise_pred</c>.
 /// </summary>
-public sealed class DenoisingUNetCheck : IComponentCheck
+public sealed class DenoisingUNetCheck : IPrecisionCheck
 {
     public IReadOnlyCollection<string> Components => ["denoising_unet"];
 
-    public IReadOnlyDictionary<string, Tensor> Run(Fixture fixture)
+    public IReadOnlyDictionary<string, Tensor> Run(Fixture fixture) => Run(fixture, Precision.Fp32);
+
+    public IReadOnlyDictionary<string, Tensor> Run(Fixture fixture, Precision precision)
     {
         var config = EmoUNet3DConfig.FromJson(fixture.Config.GetProperty("denoising_unet"));
         using var unet = new EmoUNet3D(config);
+        unet.to(precision.ToScalarType());
         StateDictLoader.Load(unet, fixture.StateDict(), sourceName: fixture.Path);
 
         var cfg = !fixture.Config.TryGetProperty("reference_control", out var control)
@@ -25,12 +31,12 @@ public sealed class DenoisingUNetCheck : IComponentCheck
         foreach (var block in unet.ReaderBlocks)
         {
             var tensors = new List<Tensor>();
-            for (int i = 0; fixture.HasInput($"bank.{block.Path}.{i}"); i++) tensors.Add(fixture.Input($"bank.{block.Path}.{i}"));
+            for (int i = 0; fixture.HasInput($"bank.{block.Path}.{i}"); i++) tensors.Add(fixture.Input($"bank.{block.Path}.{i}", precision));
             if (tensors.Count > 0) entries[block.Path] = tensors;
         }
         using var bank = new ReaderBank(entries, cfg);
-        var noise = unet.forward(fixture.Input("latents"), fixture.Input("timestep"), fixture.Input("audio_cond_fea"),
-            fixture.HasInput("face_musk_fea") ? fixture.Input("face_musk_fea") : null, bank);
+        var noise = unet.forward(fixture.Input("latents", precision), fixture.Input("timestep"), fixture.Input("audio_cond_fea", precision),
+            fixture.HasInput("face_musk_fea") ? fixture.Input("face_musk_fea", precision) : null, bank);
         return new Dictionary<string, Tensor> { ["noise_pred"] = noise };
     }
 }

@@ -1,3 +1,4 @@
+using Precision = EchoMimic.Core.Jobs.Precision;
 using EchoMimic.Inference.Audio;
 using EchoMimic.Inference.Pipeline;
 using static TorchSharp.torch;
@@ -8,11 +9,14 @@ namespace EchoMimic.Inference.Parity.Checks;
 /// Fixture components <c>pipeline</c> and <c>pipeline_acc</c>: the whole official pipeline at tiny random configs,
 /// from the fixture's reference image, audio samples, pose maps and injected initial latents.
 /// </summary>
-public sealed class PipelineCheck : IComponentCheck
+public sealed class PipelineCheck : IPrecisionCheck
 {
     public IReadOnlyCollection<string> Components => ["pipeline", "pipeline_acc"];
 
-    public IReadOnlyDictionary<string, Tensor> Run(Fixture fixture)
+    public IReadOnlyDictionary<string, Tensor> Run(Fixture fixture) => Run(fixture, Precision.Fp32);
+
+    /// <summary>The pipeline with its networks in <paramref name="precision"/>; scheduler, noise and latents stay float32.</summary>
+    public IReadOnlyDictionary<string, Tensor> Run(Fixture fixture, Precision precision)
     {
         var config = fixture.Config;
         var settings = new RenderSettings
@@ -27,7 +31,7 @@ public sealed class PipelineCheck : IComponentCheck
             ContextOverlap = config.GetProperty("context_overlap").GetInt32(),
             Accelerated = fixture.Component == "pipeline_acc",
         };
-        using var models = PipelineModels.FromFixture(fixture);
+        using var models = PipelineModels.FromFixture(fixture, precision);
         var noiseShape = config.GetProperty("noise_shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
 
         var referenceTensor = InputPreparation.ReferenceTensor(fixture.Input("ref_image"));
