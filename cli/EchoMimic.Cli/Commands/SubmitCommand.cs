@@ -23,8 +23,8 @@ public sealed class SubmitCommand : ICliCommand
         {
             var path = parse.GetValue(file)!;
             if (!File.Exists(path)) throw new InputException(path, "job file does not exist");
-            if (new FileInfo(path).Length > RequestBody.MaxJobBytes)
-                throw new InputException(path, $"is larger than {RequestBody.MaxJobBytes >> 20} MiB, more than any job spec (the API refuses it)");
+            if (new FileInfo(path).Length > Orchestration.Api.RequestBody.MaxJobBytes)
+                throw new InputException(path, $"is larger than {Orchestration.Api.RequestBody.MaxJobBytes >> 20} MiB, more than any job spec (the API refuses it)");
             using var client = new ServeApiClient(ServeApiClient.ParseApi(parse.GetValue(api)!));
             try
             {
