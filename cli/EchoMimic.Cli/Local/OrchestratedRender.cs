@@ -96,10 +96,12 @@ public static class OrchestratedRender
         if (segmentLength < 2 * SegmentPlanner.MinimumOverlap)
             throw new InputException("--segment-length", $"{segmentLength} is below {2 * SegmentPlanner.MinimumOverlap} frames (twice the {SegmentPlanner.MinimumOverlap}-frame overlap)");
         if (s.Fps != Math.Round(s.Fps)) throw new InputException("--fps", $"{s.Fps} must be a whole number of frames per second");
-        ClipRenderer.CheckWritable(request.Output);
+        // Inputs first: the writability probe creates the output folder, which a refused input must not leave behind.
         using (JobInputFiles.Read(request.Image, request.Audio, request.PoseFolder, null, s.Width, s.Height, s.Fps, cancellationToken))
         {
         }
+
+        ClipRenderer.CheckWritable(request.Output);
     }
 
     /// <summary>Uploads the inputs under uploads/{job}/ as a caller of the cloud would, and returns the job's spec.</summary>

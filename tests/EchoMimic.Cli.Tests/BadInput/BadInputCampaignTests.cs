@@ -94,7 +94,7 @@ public sealed class BadInputCampaignTests(ITestOutputHelper output) : IDisposabl
             var outcome = EntryPoints.Judge(string.Join(' ', arguments[..2]), process.ExitCode, stdout.Result, stderr);
             output.WriteLine($"child process {outcome.EntryPoint}: {outcome.Verdict} {outcome.Detail}");
             var spawn = Path.Combine(root, "spawn");
-            if (outcome.Verdict == Verdict.Rejected && (!Directory.Exists(spawn) || !Directory.EnumerateFileSystemEntries(spawn, "*", SearchOption.AllDirectories).Any())) clean++;
+            if (outcome.Verdict == Verdict.Rejected && (!Directory.Exists(spawn) || !Directory.EnumerateFiles(spawn, "*", SearchOption.AllDirectories).Any())) clean++;
         }
 
         return clean;
@@ -123,11 +123,11 @@ public sealed class BadInputCampaignTests(ITestOutputHelper output) : IDisposabl
     private static HashSet<string> Snapshot(string folder) =>
         Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Outputs an entry point may have written in the scratch folder: render outputs and extracted gestures (the inputs made there are known).</summary>
+    /// <summary>Outputs left in the scratch folder: any render output folder, any file of an extracted gesture.</summary>
     private static IEnumerable<string> LeftInScratch(string scratch) =>
         Directory.EnumerateFileSystemEntries(scratch)
-            .Where(p => Path.GetFileName(p) is var name && (name.StartsWith("render-out-", StringComparison.Ordinal) || name.StartsWith("extract-", StringComparison.Ordinal))
-                        && (File.Exists(p) || Directory.EnumerateFileSystemEntries(p).Any()));
+            .Where(p => Path.GetFileName(p) is var name && (name.StartsWith("render-out-", StringComparison.Ordinal)
+                        || (name.StartsWith("extract-", StringComparison.Ordinal) && (File.Exists(p) || Directory.EnumerateFileSystemEntries(p).Any()))));
 
     private static string Shorten(string text) => text.Length > 300 ? text[..300] + "..." : text;
 

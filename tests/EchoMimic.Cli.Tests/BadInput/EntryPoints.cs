@@ -50,8 +50,10 @@ internal sealed class EntryPoints(ServeApiHost api, string image, string audio, 
                 if (input.AcceptedBecause is not null) break;
                 var extracted = Path.Combine(scratch, "extract-" + Path.GetFileNameWithoutExtension(input.Path));
                 outcomes.Add(Cli("pose", "extract", input.Path, "--out", extracted));
-                if (Directory.Exists(extracted) || File.Exists(extracted + GestureFile.Extension))
-                    outcomes.Add(new Outcome("pose extract output", Verdict.Crashed, $"left {extracted}"));
+                // pose extract proves its output folder writable (creating it) before it opens the video, so an empty
+                // folder may remain; no file may.
+                if ((Directory.Exists(extracted) && Directory.EnumerateFileSystemEntries(extracted).Any()) || File.Exists(extracted + GestureFile.Extension))
+                    outcomes.Add(new Outcome("pose extract output", Verdict.Crashed, $"left files in {extracted}"));
                 break;
             case InputKind.PoseFrame:
                 outcomes.Add(Reader("NpyPoseReader.ReadFile", () => NpyPoseReader.ReadFile(input.Path)));
@@ -140,8 +142,8 @@ internal sealed class EntryPoints(ServeApiHost api, string image, string audio, 
         var arguments = new List<string> { "render", "--image", image, "--audio", audio, "--pose", poses, "--out", Path.Combine(output, "video.mp4"), "--width", "64", "--height", "64" };
         arguments[arguments.IndexOf(flag) + 1] = path;
         var outcome = Cli([.. arguments]);
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
-            return new Outcome(outcome.EntryPoint, Verdict.Crashed, $"left {string.Join(", ", Directory.EnumerateFileSystemEntries(output))}");
+        if (Directory.Exists(output))
+            return new Outcome(outcome.EntryPoint, Verdict.Crashed, $"left the output folder {output} ({Directory.EnumerateFileSystemEntries(output).Count()} entries)");
         return outcome;
     }
 
