@@ -2,8 +2,9 @@ namespace EchoMimic.Inference;
 
 /// <summary>
 /// The repository root is the folder holding <c>EchoMimic.Cloud.sln</c>, found by walking up from the current
-/// directory or from the binary. Fixtures default to <c>$ECHOMIMIC_FIXTURES</c>, else <c>../shared/fixtures</c>
-/// relative to that root.
+/// directory or from the binary. The shared data (fixtures, official samples, weights manifest) is
+/// <c>$ECHOMIMIC_SHARED</c>, else <c>../shared</c> relative to that root; fixtures default to <c>$ECHOMIMIC_FIXTURES</c>,
+/// else the shared folder's <c>fixtures</c>.
 /// </summary>
 public static class RepositoryRoot
 {
@@ -19,9 +20,13 @@ public static class RepositoryRoot
         return null;
     }
 
-    /// <summary>The shared folder next to the repository (<c>../shared</c>), or null when it does not exist.</summary>
+    public const string SharedVariable = "ECHOMIMIC_SHARED";
+
+    /// <summary>The shared folder (<c>$ECHOMIMIC_SHARED</c>, else <c>../shared</c> next to the repository), or null when it does not exist.</summary>
     public static string? Shared()
     {
+        if (Environment.GetEnvironmentVariable(SharedVariable) is { Length: > 0 } configured)
+            return Directory.Exists(configured) ? System.IO.Path.GetFullPath(configured) : null;
         var root = Find();
         if (root is null) return null;
         var shared = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, "..", "shared"));
@@ -32,6 +37,7 @@ public static class RepositoryRoot
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("ECHOMIMIC_FIXTURES");
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return fromEnvironment;
+        if (Shared() is { } shared) return System.IO.Path.Combine(shared, "fixtures");
         var root = Find() ?? Directory.GetCurrentDirectory();
         return System.IO.Path.GetFullPath(System.IO.Path.Combine(root, "..", "shared", "fixtures"));
     }

@@ -1,3 +1,4 @@
+using EchoMimic.Tests.Support;
 using System.Globalization;
 using System.Text;
 using EchoMimic.Inference.Gestures.Composition;
@@ -48,7 +49,7 @@ public sealed class GestureComposerTests(ITestOutputHelper output) : IDisposable
     public void Two_minute_official_speech_meets_the_alignment_pause_and_repetition_rules()
     {
         var speech = TestSpeech.OfficialTwoMinutes();
-        if (speech is null) Assert.Skip("official sample audio is not available (../shared/samples/echomimicv2/audio)");
+        if (speech is null) RequiredData.Missing("official sample audio is not available (../shared/samples/echomimicv2/audio)");
         var composition = Compose(speech);
         var strokes = composition.Gestures.Select(g => g.Stroke).ToArray();
 
