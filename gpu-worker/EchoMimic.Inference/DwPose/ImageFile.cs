@@ -8,7 +8,8 @@ public static class ImageFile
 {
     public static RgbImage Load(string path)
     {
-        using var bitmap = Pipeline.PortraitDecoder.Decode(path);
+        // Any size DWPose can look at (it finds no person in a tiny one); the upper limits still hold.
+        using var bitmap = Pipeline.PortraitDecoder.Decode(path, minimumSide: 1);
         using var rgba = bitmap.Copy(SKColorType.Rgba8888) ?? throw new InputException(path, "image pixel format cannot be converted to RGB");
         var source = rgba.GetPixelSpan();
         var pixels = new byte[rgba.Width * rgba.Height * 3];

@@ -15,8 +15,8 @@ public static class PortraitDecoder
 
     public const long MaximumPixels = 50_000_000;
 
-    /// <summary>The decoded picture (the caller disposes it).</summary>
-    public static SKBitmap Decode(string path)
+    /// <summary>The decoded picture (the caller disposes it); <paramref name="minimumSide"/>: the render's floor by default.</summary>
+    public static SKBitmap Decode(string path, int minimumSide = MinimumSide)
     {
         if (Directory.Exists(path)) throw new InputException(path, "is a folder, not an image file");
         if (!File.Exists(path)) throw new InputException(path, "image file does not exist");
@@ -28,8 +28,8 @@ public static class PortraitDecoder
         using var codec = SKCodec.Create(data) ?? throw new InputException(path, "is not a readable image (PNG, JPEG or WebP expected)");
         // The header's size is a claim: checked before any pixel buffer is allocated for it.
         var (w, h) = (codec.Info.Width, codec.Info.Height);
-        if (w < MinimumSide || h < MinimumSide)
-            throw new InputException(path, $"is {w}x{h} pixels; a portrait needs at least {MinimumSide}x{MinimumSide}");
+        if (w < minimumSide || h < minimumSide)
+            throw new InputException(path, $"is {w}x{h} pixels; a portrait needs at least {minimumSide}x{minimumSide}");
         if (w > MaximumSide || h > MaximumSide || (long)w * h > MaximumPixels)
             throw new InputException(path, $"is {w}x{h} pixels; the largest portrait read is {MaximumSide} pixels a side and {MaximumPixels / 1_000_000} megapixels (scale it down)");
         // The pixel format SKBitmap.Decode(codec) picks (premultiplied, no colour space), decoded here so that a
