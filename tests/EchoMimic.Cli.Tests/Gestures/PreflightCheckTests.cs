@@ -149,7 +149,9 @@ public sealed class PreflightCheckTests : IDisposable
         Assert.True(RenderCommand.PreflightOptionsOf(With(_gesture)).RetargetWanted);
         Assert.True(RenderCommand.PreflightOptionsOf(With(Path.Combine(_dir, "mine.emgesture"))).UserGesture);
         Assert.False(RenderCommand.PreflightOptionsOf(With("hand_raise")).RetargetWanted);
-        Assert.False(RenderCommand.PreflightOptionsOf(With(null)).RetargetWanted);
+        // No --pose composes a gesture from the speech, in the official framing: retargeted like a user's gesture.
+        Assert.True(RenderCommand.PreflightOptionsOf(With(null)).RetargetWanted);
+        Assert.True(RenderCommand.PreflightOptionsOf(With("compose")).RetargetWanted);
         var bundled = EchoMimic.Inference.Samples.BundledSamples.Find();
         if (bundled is not null) Assert.False(RenderCommand.PreflightOptionsOf(With(bundled.Gesture("breathing"))).UserGesture);
         Assert.False(RenderCommand.PreflightOptionsOf(With(_gesture) with { NoRetarget = true }).RetargetWanted);
