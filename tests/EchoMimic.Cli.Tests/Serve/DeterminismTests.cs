@@ -100,6 +100,12 @@ public sealed class DeterminismTests
                     {
                         var bytes = await blobs.ReadBytesAsync(blob.Path, Ct);
                         hashes[$"{container}/{name}"] = Convert.ToHexStringLower(SHA256.HashData(bytes!));
+                        if (Environment.GetEnvironmentVariable("ECHOMIMIC_DETERMINISM_KEEP") is { Length: > 0 } keep)
+                        {
+                            var file = Path.Combine(keep, $"run{run}", container, name);
+                            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                            await File.WriteAllBytesAsync(file, bytes!, Ct);
+                        }
                     }
                 }
             }
