@@ -10,17 +10,19 @@ internal static class TestJobs
 {
     /// <summary>
     /// Uploads uploads/{folder}/ref.png, speech.wav ({seconds} s tone) and then job.json (the documented order), for a
-    /// 64x64, 2-step accelerated render with a webhook; the job id is the folder with / → -.
+    /// <paramref name="size"/>x<paramref name="size"/> (64 by default), <paramref name="steps"/>-step (2) accelerated render with a
+    /// webhook; the job id is the folder with / → -.
     /// </summary>
-    public static async Task UploadAsync(IBlobStore blobs, string folder, double seconds, Uri webhook, CancellationToken cancellationToken)
+    public static async Task UploadAsync(IBlobStore blobs, string folder, double seconds, Uri webhook, CancellationToken cancellationToken,
+        int size = 64, int steps = 2, int seed = 7)
     {
-        await blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, $"{folder}/ref.png"), PortraitPainter.PaintPng(64), true, cancellationToken);
+        await blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, $"{folder}/ref.png"), PortraitPainter.PaintPng(size), true, cancellationToken);
         await blobs.PutBytesAsync(new BlobPath(BlobContainers.Uploads, $"{folder}/speech.wav"), await ToneWavAsync(seconds, cancellationToken), true, cancellationToken);
         await blobs.PutTextAsync(new BlobPath(BlobContainers.Uploads, $"{folder}/job.json"), $$"""
             {
               "schemaVersion": 1,
               "inputs": { "reference": "uploads/{{folder}}/ref.png", "audio": "uploads/{{folder}}/speech.wav", "pose": { "gesture": "breathing" } },
-              "settings": { "mode": "accelerated", "steps": 2, "width": 64, "height": 64, "fps": 24, "seed": 7 },
+              "settings": { "mode": "accelerated", "steps": {{steps}}, "width": {{size}}, "height": {{size}}, "fps": 24, "seed": {{seed}} },
               "webhook": { "url": "{{webhook}}" }
             }
             """, true, cancellationToken);
